@@ -1,0 +1,179 @@
+/*
+ * A register-level fake of a virtio-mmio network device, Version 1 (legacy)
+ * and Version 2 (modern), modelled on QEMU 7.2's virtio-mmio + virtio-net.
+ * Host only (uses libc). It is an independent reading of the virtio spec:
+ * it shares no code with userspace/libs/virtio-net beyond the register
+ * offsets it must agree on by definition.
+ *
+ * Memory: the fake owns a window of "guest physical" memory [base, base+len)
+ * backed by a host buffer the caller gives; the driver's DMA memory must lie
+ * inside it and fake_vnet_dma_addr translates host pointers to window
+ * addresses. Every address the driver writes into a ring or register is
+ * bounds-checked against the window; a bad one is a protocol violation.
+ *
+ * Protocol violations by the driver (status written out of order or with a
+ * bit cleared, notify before DRIVER_OK, queue set up twice, addresses outside
+ * the window, ...) are never fatal: they are counted in `violations` and the
+ * first one is described in `first_violation`.
+ */
+#ifndef RVNET_HOST_FAKE_VNET_H
+#define RVNET_HOST_FAKE_VNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio-net/virtio_mmio.h"
+
+/* What QEMU 7.2 offers with -netdev user (see ../shared/VIRTIO-NOTES.md). */
+#define FAKE_VNET_QEMU_LEGACY_FEATURES 0x39bf8064ull
+#define FAKE_VNET_QEMU_MODERN_FEATURES 0x0000010130bf8024ull
+#define FAKE_VNET_QUEUE_NUM_MAX 256u
+#define FAKE_VNET_RX_PENDING_MAX 1024u /* injected frames waiting for a buffer */
+#define FAKE_VNET_FRAME_MAX 2048u
+
+/* Ways the fake can misbehave. Each is armed with a count of how many times
+ * it fires (fake_vnet_fault); it fires on the next matching event. */
+enum fake_vnet_fault {
+    FAKE_FAULT_USED_ID_RANGE,      /* next used entry (either queue) gets id >= queue size */
+    FAKE_FAULT_USED_ID_UNPOSTED,   /* next TX used entry names an id that is not in flight (extra
+                                      entry) */
+    FAKE_FAULT_USED_DUPLICATE,     /* next TX completion is written to the used ring twice */
+    FAKE_FAULT_RX_LEN_OVER,        /* next RX used len = buffer len + 100 */
+    FAKE_FAULT_RX_LEN_SHORT,       /* next RX used len = header + 5 */
+    FAKE_FAULT_USED_IDX_JUMP,      /* next used->idx update on either queue adds size + 1 extra */
+    FAKE_FAULT_RESET_STUCK,        /* Status keeps its value after a write of 0 */
+    FAKE_FAULT_FEATURES_OK_REFUSE, /* FEATURES_OK does not stick */
+    FAKE_FAULT_DESC_SCRIBBLE, /* after consuming a descriptor, overwrite its addr/len/flags with
+                                 garbage */
+    FAKE_FAULT_COUNT
+};
+
+struct fake_vnet_queue {
+    /* registers */
+    uint32_t num, align, pfn, ready;
+    uint64_t desc, driver, device;
+    /* device-side progress */
+    uint16_t last_avail; /* next avail index the device will take */
+    uint16_t used_idx;   /* device's used index (also written to the ring) */
+    bool no_notify;      /* device sets VRING_USED_F_NO_NOTIFY in used->flags */
+    /* completions held back for out-of-order release */
+    uint32_t held_id[FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t held_len[FAKE_VNET_QUEUE_NUM_MAX];
+    unsigned held_n;
+    /* TX buffers taken (handed to the port) but not yet completed, when
+     * auto_complete_tx is off */
+    uint16_t wait_id[FAKE_VNET_QUEUE_NUM_MAX];
+    unsigned wait_n;
+    uint32_t outstanding[FAKE_VNET_QUEUE_NUM_MAX / 32u]; /* ids taken, not yet used */
+    uint64_t notifies;                                   /* QueueNotify writes naming this queue */
+};
+
+struct fake_vnet_stats {
+    uint64_t notifies_before_driver_ok;
+    uint64_t irqs_raised;  /* times InterruptStatus went from 0 to non-zero */
+    uint64_t acks;         /* InterruptACK writes */
+    uint32_t last_ack;     /* value of the last InterruptACK write */
+    uint64_t tx_frames;    /* frames handed to the port */
+    uint64_t rx_delivered; /* injected frames written into RX buffers */
+    uint64_t rx_dropped;   /* injected frames dropped: pending queue full or too big */
+    uint64_t resets;       /* device resets (Status 0 or legacy QueuePFN 0) */
+};
+
+struct fake_vnet {
+    /* --- set up by fake_vnet_init, may be changed before the driver starts --- */
+    uint32_t version;    /* 1 or 2 */
+    uint32_t device_id;  /* 1 = net, 0 = empty slot */
+    uint64_t features;   /* offered; legacy exposes only the low 32 bits */
+    uint8_t mac[6];      /* 02:00:00:00:00:01 */
+    uint16_t net_status; /* config status: bit 0 link up */
+    uint16_t queue_num_max;
+    uint8_t *mem; /* the DMA window */
+    size_t mem_len;
+    uint64_t mem_base;
+
+    /* --- device registers --- */
+    uint32_t status;
+    uint32_t dev_features_sel, drv_features_sel;
+    uint64_t driver_features;
+    uint32_t guest_page_size;
+    uint32_t queue_sel;
+    uint32_t int_status;
+    uint32_t config_generation;
+    struct fake_vnet_queue q[2]; /* 0 RX, 1 TX */
+
+    /* --- behaviour knobs --- */
+    bool auto_complete_tx; /* complete TX on notify (default true) */
+    unsigned ooo_window;   /* 0/1: in order; else hold up to this many completions per queue
+                              and release them in a seeded shuffled order */
+    uint64_t rng;          /* seed for ooo shuffles (xorshift64) */
+    unsigned fault_armed[FAKE_FAULT_COUNT];
+    uint32_t raise_on_status_read; /* bits ORed into int_status right after the next
+                                      InterruptStatus read (models a race) */
+    void (*on_tx)(void *ctx, const uint8_t *frame, size_t len); /* the frame port */
+    void *port_ctx;
+
+    /* --- injected frames waiting for an RX buffer --- */
+    uint8_t (*pending)[FAKE_VNET_FRAME_MAX]; /* FAKE_VNET_RX_PENDING_MAX entries, malloc'd */
+    uint16_t pending_len[FAKE_VNET_RX_PENDING_MAX];
+    unsigned pending_head, pending_n;
+
+    /* --- observation --- */
+    struct fake_vnet_stats stats;
+    unsigned violations;
+    char first_violation[160];
+};
+
+/* version 1 or 2; mem/mem_len the DMA window at guest address `base`.
+ * Offers the QEMU 7.2 feature words for that version, MAC 02:00:00:00:00:01,
+ * link up, QueueNumMax 256. Allocates the pending-frame store: returns 0, or
+ * -1 when out of memory. */
+int fake_vnet_init(struct fake_vnet *f, uint32_t version, void *mem, size_t mem_len, uint64_t base);
+
+/* Frees what fake_vnet_init allocated. */
+void fake_vnet_free(struct fake_vnet *f);
+
+/* Register access, as the driver's ops table calls it. */
+uint32_t fake_vnet_read32(struct fake_vnet *f, uint32_t off);
+uint16_t fake_vnet_read16(struct fake_vnet *f, uint32_t off);
+uint8_t fake_vnet_read8(struct fake_vnet *f, uint32_t off);
+void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val);
+
+/* A vnet_ops table that drives this fake (ctx = f). */
+void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops);
+
+/* Host pointer <-> window address. */
+uint64_t fake_vnet_dma_addr(const struct fake_vnet *f, const void *p);
+
+/* The far side: a frame to deliver to the driver. Written into the next
+ * posted RX buffer now if one is free, else queued (bounded). Returns 0, or
+ * -1 when the frame was dropped (counted in stats.rx_dropped). */
+int fake_vnet_inject(struct fake_vnet *f, const void *frame, size_t len);
+
+/* Delivers queued frames into buffers the driver has posted since, and
+ * completes TX still waiting (when auto_complete_tx is false). */
+void fake_vnet_process(struct fake_vnet *f, bool complete_tx);
+
+/* Writes every held (out-of-order) completion to the used rings. */
+void fake_vnet_flush(struct fake_vnet *f);
+
+/* Arms a fault to fire `times` times. */
+void fake_vnet_fault(struct fake_vnet *f, enum fake_vnet_fault fault, unsigned times);
+
+/* Changes the link status in config: bumps ConfigGeneration and raises the
+ * config-change interrupt. */
+void fake_vnet_set_link(struct fake_vnet *f, bool up);
+
+/* Sets DEVICE_NEEDS_RESET and raises the config-change interrupt. */
+void fake_vnet_needs_reset(struct fake_vnet *f);
+
+/* Raises interrupt bits as the device would (for tests of the handler). */
+void fake_vnet_raise(struct fake_vnet *f, uint32_t bits);
+
+/* True while InterruptStatus is non-zero (the level-triggered line). */
+bool fake_vnet_irq_line(const struct fake_vnet *f);
+
+/* Header length the device uses given the negotiated features (10 or 12). */
+unsigned fake_vnet_hdr_len(const struct fake_vnet *f);
+
+#endif

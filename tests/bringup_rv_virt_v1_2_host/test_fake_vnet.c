@@ -1,0 +1,206 @@
+/*
+ * The fake virtio-mmio device on its own, driven register by register
+ * without the frontend: it must behave like QEMU 7.2 where the frontend's
+ * tests rely on it, or those tests prove nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_vnet.h"
+
+#define BASE 0x80000000ull
+#define MEMLEN (64u * 1024u)
+
+struct rig {
+    struct fake_vnet f;
+    uint8_t *mem;
+};
+
+static struct rig *rig_open(uint32_t version)
+{
+    struct rig *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    r->mem = aligned_alloc(4096, MEMLEN);
+    assert_non_null(r->mem);
+    memset(r->mem, 0, MEMLEN);
+    assert_int_equal(fake_vnet_init(&r->f, version, r->mem, MEMLEN, BASE), 0);
+    return r;
+}
+
+static void rig_close(struct rig *r)
+{
+    fake_vnet_free(&r->f);
+    free(r->mem);
+    free(r);
+}
+
+static uint32_t rd(struct rig *r, uint32_t off)
+{
+    return fake_vnet_read32(&r->f, off);
+}
+
+static void wr(struct rig *r, uint32_t off, uint32_t v)
+{
+    fake_vnet_write32(&r->f, off, v);
+}
+
+static void test_identity_and_feature_words(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(1);
+    assert_int_equal(rd(r, VNET_MMIO_MAGIC_VALUE), 0x74726976u);
+    assert_int_equal(rd(r, VNET_MMIO_VERSION), 1);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_ID), 1);
+    wr(r, VNET_MMIO_DEVICE_FEATURES_SEL, 0);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0x39bf8064u);
+    /* Legacy exposes only 32 feature bits. */
+    wr(r, VNET_MMIO_DEVICE_FEATURES_SEL, 1);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0);
+    rig_close(r);
+
+    r = rig_open(2);
+    assert_int_equal(rd(r, VNET_MMIO_VERSION), 2);
+    wr(r, VNET_MMIO_DEVICE_FEATURES_SEL, 0);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0x30bf8024u);
+    wr(r, VNET_MMIO_DEVICE_FEATURES_SEL, 1);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0x00000101u);
+    /* The MAC in config space, byte by byte, and link up. */
+    static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+    for (unsigned i = 0; i < 6; i++)
+        assert_int_equal(fake_vnet_read8(&r->f, VNET_MMIO_CONFIG + i), mac[i]);
+    assert_int_equal(fake_vnet_read16(&r->f, VNET_MMIO_CONFIG + 6), 1);
+    assert_int_equal(r->f.violations, 0);
+    rig_close(r);
+}
+
+static void test_status_sequence_enforced(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(2);
+    /* DRIVER before ACKNOWLEDGE. */
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_DRIVER);
+    assert_int_equal(r->f.violations, 1);
+    wr(r, VNET_MMIO_STATUS, 0);
+    assert_int_equal(rd(r, VNET_MMIO_STATUS), 0);
+    /* Clearing a bit without a reset. */
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_DRIVER);
+    assert_int_equal(r->f.violations, 2);
+    /* FEATURES_OK only for a subset that includes VERSION_1. */
+    wr(r, VNET_MMIO_STATUS, 0);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER);
+    wr(r, VNET_MMIO_DRIVER_FEATURES_SEL, 0);
+    wr(r, VNET_MMIO_DRIVER_FEATURES, 1u << 5);
+    wr(r, VNET_MMIO_DRIVER_FEATURES_SEL, 1);
+    wr(r, VNET_MMIO_DRIVER_FEATURES, 0);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_FEATURES_OK);
+    assert_false(rd(r, VNET_MMIO_STATUS) & VNET_STATUS_FEATURES_OK);
+    wr(r, VNET_MMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_FEATURES_OK);
+    assert_true(rd(r, VNET_MMIO_STATUS) & VNET_STATUS_FEATURES_OK);
+    /* A notify before DRIVER_OK is counted, not obeyed. */
+    wr(r, VNET_MMIO_QUEUE_NOTIFY, 1);
+    assert_int_equal(r->f.stats.notifies_before_driver_ok, 1);
+    assert_int_equal(r->f.q[1].notifies, 0);
+    rig_close(r);
+}
+
+static void test_legacy_ignores_modern_registers_and_pfn0_resets(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(1);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER);
+    wr(r, VNET_MMIO_GUEST_PAGE_SIZE, 4096);
+    wr(r, VNET_MMIO_QUEUE_SEL, 0);
+    /* Modern-only registers do nothing on a legacy device. */
+    wr(r, VNET_MMIO_QUEUE_DESC_LOW, 0x1000);
+    wr(r, VNET_MMIO_QUEUE_READY, 1);
+    assert_int_equal(r->f.q[0].desc, 0);
+    assert_int_equal(r->f.q[0].ready, 0);
+    unsigned v = r->f.violations;
+    assert_true(v >= 2);
+    /* A legacy queue: num, align, PFN; used ring at the aligned offset. */
+    wr(r, VNET_MMIO_QUEUE_NUM, 8);
+    wr(r, VNET_MMIO_QUEUE_ALIGN, 4096);
+    wr(r, VNET_MMIO_QUEUE_PFN, (uint32_t)(BASE / 4096));
+    assert_int_equal(rd(r, VNET_MMIO_QUEUE_PFN), BASE / 4096);
+    assert_int_equal(r->f.q[0].driver, BASE + 128);
+    assert_int_equal(r->f.q[0].device, BASE + 4096);
+    assert_int_equal(r->f.violations, v);
+    /* QueuePFN 0 resets the whole device. */
+    uint64_t resets = r->f.stats.resets;
+    wr(r, VNET_MMIO_QUEUE_PFN, 0);
+    assert_int_equal(r->f.stats.resets, resets + 1);
+    assert_int_equal(rd(r, VNET_MMIO_STATUS), 0);
+    assert_int_equal(rd(r, VNET_MMIO_QUEUE_PFN), 0);
+    /* A ring outside the DMA window is refused. */
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
+    wr(r, VNET_MMIO_QUEUE_NUM, 8);
+    wr(r, VNET_MMIO_QUEUE_ALIGN, 4096);
+    wr(r, VNET_MMIO_QUEUE_PFN, 1);
+    assert_int_equal(rd(r, VNET_MMIO_QUEUE_PFN), 0);
+    assert_int_equal(r->f.violations, v + 1);
+    rig_close(r);
+}
+
+static void test_interrupt_level_and_config_generation(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(2);
+    fake_vnet_raise(&r->f, VNET_INT_USED_BUFFER);
+    assert_int_equal(rd(r, VNET_MMIO_INTERRUPT_STATUS), 1);
+    /* Still asserted: reading does not acknowledge. */
+    assert_int_equal(rd(r, VNET_MMIO_INTERRUPT_STATUS), 1);
+    assert_true(fake_vnet_irq_line(&r->f));
+    fake_vnet_raise(&r->f, VNET_INT_CONFIG_CHANGE);
+    wr(r, VNET_MMIO_INTERRUPT_ACK, VNET_INT_USED_BUFFER);
+    assert_int_equal(rd(r, VNET_MMIO_INTERRUPT_STATUS), VNET_INT_CONFIG_CHANGE);
+    wr(r, VNET_MMIO_INTERRUPT_ACK, VNET_INT_CONFIG_CHANGE);
+    assert_false(fake_vnet_irq_line(&r->f));
+    assert_int_equal(r->f.stats.irqs_raised, 1);
+
+    uint32_t gen = rd(r, VNET_MMIO_CONFIG_GENERATION);
+    fake_vnet_set_link(&r->f, false);
+    assert_int_equal(rd(r, VNET_MMIO_CONFIG_GENERATION), gen + 1);
+    assert_int_equal(fake_vnet_read16(&r->f, VNET_MMIO_CONFIG + 6), 0);
+    /* Link down: the wire side drops what arrives, and says so. */
+    uint8_t frame[60] = {0};
+    assert_int_equal(fake_vnet_inject(&r->f, frame, sizeof(frame)), -1);
+    assert_int_equal(r->f.stats.rx_dropped, 1);
+    rig_close(r);
+}
+
+static void test_empty_slot(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(2);
+    r->f.device_id = 0;
+    assert_int_equal(rd(r, VNET_MMIO_MAGIC_VALUE), 0x74726976u);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_ID), 0);
+    assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0);
+    wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
+    assert_int_equal(r->f.status, 0);
+    assert_int_equal(r->f.violations, 1);
+    rig_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identity_and_feature_words),
+        cmocka_unit_test(test_status_sequence_enforced),
+        cmocka_unit_test(test_legacy_ignores_modern_registers_and_pfn0_resets),
+        cmocka_unit_test(test_interrupt_level_and_config_generation),
+        cmocka_unit_test(test_empty_slot),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

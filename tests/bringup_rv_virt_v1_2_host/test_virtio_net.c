@@ -1,0 +1,721 @@
+/*
+ * virtio-net frontend against the fake virtio-mmio device: init and
+ * negotiation on both versions, header layouts, kick and acknowledge, and
+ * every hostile-device case.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vnet_harness.h"
+#include "vnet_test_util.h"
+
+#define F(bit) VNET_FEATURE(VNET_F_##bit)
+
+static struct vnet_harness *open_h(uint32_t version, const struct vnet_config *cfg)
+{
+    struct vnet_harness *h = calloc(1, sizeof(*h));
+    assert_non_null(h);
+    assert_int_equal(vnet_harness_open(h, version, cfg), 0);
+    return h;
+}
+
+static struct vnet_harness *up_h(uint32_t version, const struct vnet_config *cfg)
+{
+    struct vnet_harness *h = open_h(version, cfg);
+    assert_int_equal(vnet_harness_up(h), VNET_OK);
+    assert_int_equal(h->fake.violations, 0);
+    return h;
+}
+
+static void close_h(struct vnet_harness *h)
+{
+    vnet_harness_close(h);
+    free(h);
+}
+
+/* --- init and negotiation ---------------------------------------------- */
+
+static void test_init_legacy_qemu_features(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(1, NULL);
+    assert_int_equal(h->fake.features, 0x39bf8064u);
+    /* Exactly MAC, STATUS and ANY_LAYOUT; VERSION_1 is invisible on legacy. */
+    assert_int_equal(h->dev.negotiated, F(MAC) | F(STATUS) | F(ANY_LAYOUT));
+    assert_int_equal(h->fake.driver_features, F(MAC) | F(STATUS) | F(ANY_LAYOUT));
+    assert_int_equal(h->dev.hdr_len, 10);
+    assert_int_equal(h->fake.status,
+                     VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_DRIVER_OK);
+    assert_int_equal(h->fake.guest_page_size, 4096);
+    assert_int_equal(h->fake.q[0].num, 16);
+    assert_int_equal(h->fake.q[1].num, 16);
+    assert_int_equal(h->fake.q[0].align, 4096);
+    assert_int_not_equal(h->fake.q[0].pfn, 0);
+    static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+    assert_memory_equal(h->dev.mac, mac, 6);
+    assert_true(h->dev.link_up);
+    /* RX buffers were posted before DRIVER_OK and notified once, after it. */
+    assert_int_equal(h->fake.q[0].notifies, 1);
+    assert_int_equal(h->fake.q[1].notifies, 0);
+    assert_int_equal(h->fake.stats.notifies_before_driver_ok, 0);
+    assert_int_equal(h->dev.rxq.in_flight, 16);
+    close_h(h);
+}
+
+static void test_init_modern_qemu_features(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(2, NULL);
+    assert_int_equal(h->fake.features, 0x0000010130bf8024ull);
+    /* Exactly MAC, STATUS and VERSION_1: RING_RESET, EVENT_IDX, offloads and
+     * MRG_RXBUF are offered and refused. */
+    assert_int_equal(h->dev.negotiated, F(MAC) | F(STATUS) | F(VERSION_1));
+    assert_int_equal(h->fake.driver_features, F(MAC) | F(STATUS) | F(VERSION_1));
+    assert_int_equal(h->dev.hdr_len, 12);
+    assert_int_equal(h->fake.status, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER |
+                                         VNET_STATUS_FEATURES_OK | VNET_STATUS_DRIVER_OK);
+    assert_int_equal(h->fake.q[0].ready, 1);
+    assert_int_equal(h->fake.q[1].ready, 1);
+    assert_int_equal(h->fake.q[0].notifies, 1);
+    assert_int_equal(h->fake.stats.notifies_before_driver_ok, 0);
+    close_h(h);
+}
+
+static void test_mac_from_device_or_fallback(void **state)
+{
+    (void)state;
+    static const uint8_t qemu_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    static const uint8_t ours[6] = {2, 0, 0, 0, 0, 1};
+    for (uint32_t v = 1; v <= 2; v++) {
+        /* MAC offered: the device's MAC is the MAC. */
+        struct vnet_harness *h = open_h(v, NULL);
+        memcpy(h->fake.mac, qemu_mac, 6);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        assert_memory_equal(h->dev.mac, qemu_mac, 6);
+        close_h(h);
+        /* MAC not offered: the driver's deterministic MAC. */
+        h = open_h(v, NULL);
+        memcpy(h->fake.mac, qemu_mac, 6);
+        h->fake.features &= ~F(MAC);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        assert_memory_equal(h->dev.mac, ours, 6);
+        assert_int_equal(h->dev.negotiated & F(MAC), 0);
+        close_h(h);
+    }
+}
+
+/* An ops wrapper that counts writes, to prove some paths touch nothing. */
+struct counting {
+    struct vnet_ops inner;
+    unsigned writes;
+};
+
+static uint32_t c_read32(void *ctx, uint32_t off)
+{
+    struct counting *c = ctx;
+    return c->inner.read32(c->inner.ctx, off);
+}
+
+static void c_write32(void *ctx, uint32_t off, uint32_t val)
+{
+    struct counting *c = ctx;
+    c->writes++;
+    c->inner.write32(c->inner.ctx, off, val);
+}
+
+static uint16_t c_read16(void *ctx, uint32_t off)
+{
+    struct counting *c = ctx;
+    return c->inner.read16(c->inner.ctx, off);
+}
+
+static uint8_t c_read8(void *ctx, uint32_t off)
+{
+    struct counting *c = ctx;
+    return c->inner.read8(c->inner.ctx, off);
+}
+
+static void c_barrier(void *ctx, enum vnet_barrier kind)
+{
+    struct counting *c = ctx;
+    c->inner.barrier(c->inner.ctx, kind);
+}
+
+static uint64_t c_dma(void *ctx, const void *p)
+{
+    struct counting *c = ctx;
+    return c->inner.dma_addr(c->inner.ctx, p);
+}
+
+static void counting_ops(struct counting *c, const struct vnet_ops *inner, struct vnet_ops *out)
+{
+    c->inner = *inner;
+    c->writes = 0;
+    *out = (struct vnet_ops){c_read32, c_write32, c_read16, c_read8, c_barrier, c_dma, c};
+}
+
+static void test_probe_rejects_without_touching(void **state)
+{
+    (void)state;
+    struct counting c;
+    struct vnet_ops ops;
+    struct vnet_mmio_info info;
+
+    /* DeviceID 0: an empty slot, no error from probe, init refuses, no write. */
+    struct vnet_harness *h = open_h(1, NULL);
+    h->fake.device_id = 0;
+    counting_ops(&c, &h->ops, &ops);
+    assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_OK);
+    assert_int_equal(info.slot, VNET_SLOT_EMPTY);
+    assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len),
+                     VNET_ERR_NO_DEVICE);
+    assert_int_equal(c.writes, 0);
+    assert_int_equal(h->fake.status, 0);
+
+    /* Another kind of virtio device (block, 2): not ours, untouched. */
+    h->fake.device_id = 2;
+    assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_OK);
+    assert_int_equal(info.slot, VNET_SLOT_OTHER);
+    assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_ERR_NOT_NET);
+    assert_int_equal(c.writes, 0);
+
+    /* Wrong version. */
+    h->fake.device_id = 1;
+    h->fake.version = 3;
+    assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_ERR_VERSION);
+    assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_ERR_VERSION);
+    assert_int_equal(c.writes, 0);
+    close_h(h);
+}
+
+static uint32_t bad_magic_read32(void *ctx, uint32_t off)
+{
+    (void)ctx;
+    return off == VNET_MMIO_MAGIC_VALUE ? 0x12345678u : 0u;
+}
+
+static void test_probe_bad_magic(void **state)
+{
+    (void)state;
+    struct vnet_ops ops = {bad_magic_read32, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct vnet_mmio_info info;
+    memset(&info, 0xa5, sizeof(info));
+    struct vnet_mmio_info before = info;
+    assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_ERR_MAGIC);
+    /* Output untouched on failure. */
+    assert_memory_equal(&info, &before, sizeof(info));
+}
+
+static void test_modern_requires_version_1(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = open_h(2, NULL);
+    h->fake.features &= ~F(VERSION_1);
+    assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
+    assert_true(h->fake.status & VNET_STATUS_FAILED);
+    assert_false(h->fake.status & VNET_STATUS_DRIVER_OK);
+    assert_int_equal(h->dev.state, VNET_STATE_DOWN);
+    close_h(h);
+}
+
+static void test_features_ok_refused(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = open_h(2, NULL);
+    fake_vnet_fault(&h->fake, FAKE_FAULT_FEATURES_OK_REFUSE, 1);
+    assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
+    assert_true(h->fake.status & VNET_STATUS_FAILED);
+    assert_false(h->fake.status & VNET_STATUS_DRIVER_OK);
+    close_h(h);
+}
+
+static void test_legacy_requires_any_layout(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = open_h(1, NULL);
+    h->fake.features &= ~F(ANY_LAYOUT);
+    assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
+    assert_true(h->fake.status & VNET_STATUS_FAILED);
+    close_h(h);
+}
+
+static void test_reset_that_never_finishes(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = open_h(1, NULL);
+    h->fake.status = VNET_STATUS_ACKNOWLEDGE; /* left over from a previous owner */
+    fake_vnet_fault(&h->fake, FAKE_FAULT_RESET_STUCK, 1);
+    assert_int_equal(vnet_harness_up(h), VNET_ERR_RESET);
+    close_h(h);
+}
+
+static void test_queue_size_cut_to_device_max(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = open_h(v, NULL);
+        h->fake.queue_num_max = 12; /* not a power of two: the driver takes 8 */
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        assert_int_equal(h->dev.rxq.size, 8);
+        assert_int_equal(h->dev.txq.size, 8);
+        assert_int_equal(h->fake.q[0].num, 8);
+        assert_int_equal(h->fake.violations, 0);
+        close_h(h);
+
+        h = open_h(v, NULL);
+        h->fake.queue_num_max = 0;
+        assert_int_equal(vnet_harness_up(h), VNET_ERR_QUEUE);
+        assert_true(h->fake.status & VNET_STATUS_FAILED);
+        close_h(h);
+    }
+}
+
+static void test_bad_config_and_memory(void **state)
+{
+    (void)state;
+    struct vnet_config cfg;
+    vnet_config_defaults(&cfg);
+    cfg.rx_queue_size = 12;
+    assert_int_equal(vnet_dma_size(&cfg), 0);
+    vnet_config_defaults(&cfg);
+    cfg.rx_buf_size = 1000; /* below 12 + 1514 */
+    assert_int_equal(vnet_dma_size(&cfg), 0);
+    vnet_config_defaults(&cfg);
+    cfg.rx_queue_size = 512; /* above VNET_QUEUE_MAX */
+    assert_int_equal(vnet_dma_size(&cfg), 0);
+
+    struct vnet_harness *h = open_h(1, NULL);
+    /* One byte short. */
+    assert_int_equal(vnet_init(&h->dev, &h->ops, &h->cfg, h->window, vnet_dma_size(&h->cfg) - 1),
+                     VNET_ERR_MEM);
+    /* Not 4096-aligned in the device's address space. */
+    assert_int_equal(vnet_init(&h->dev, &h->ops, &h->cfg, h->window + 16, h->window_len - 16),
+                     VNET_ERR_MEM);
+    assert_int_equal(h->fake.status, 0);
+    close_h(h);
+}
+
+/* --- frames both ways, both header layouts ----------------------------- */
+
+struct rxcap {
+    unsigned frames;
+    size_t len;
+    uint8_t buf[2048];
+};
+
+static void rxcap_fn(void *ctx, const uint8_t *frame, size_t len)
+{
+    struct rxcap *c = ctx;
+    c->frames++;
+    c->len = len;
+    memcpy(c->buf, frame, len < sizeof(c->buf) ? len : sizeof(c->buf));
+}
+
+static void test_header_layouts_carry_frames_exactly(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        /* The fake strips the header length it derives from the negotiated
+         * features; a driver off by two bytes would shift every byte. */
+        assert_int_equal(fake_vnet_hdr_len(&h->fake), v == 1 ? 10 : 12);
+        struct tu_txcap tx = {0};
+        h->fake.on_tx = tu_txcap_fn;
+        h->fake.port_ctx = &tx;
+        uint8_t f[1514];
+        for (uint32_t s = 0; s < 4; s++) {
+            size_t len = tu_frame(f, s, tu_len(s));
+            assert_int_equal(vnet_send(&h->dev, f, len), VNET_OK);
+        }
+        /* The largest and the smallest frames. */
+        assert_int_equal(tx.frames, 4);
+        assert_int_equal(tx.mismatches, 0);
+        tu_frame(f, 77, 1514);
+        struct rxcap rx = {0};
+        assert_int_equal(fake_vnet_inject(&h->fake, f, 1514), 0);
+        unsigned got = 0;
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, rxcap_fn, &rx, &got), VNET_OK);
+        assert_int_equal(got, 1);
+        assert_int_equal(rx.len, 1514);
+        assert_memory_equal(rx.buf, f, 1514);
+        tu_frame(f, 78, 14);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, 14), 0);
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, rxcap_fn, &rx, &got), VNET_OK);
+        assert_int_equal(rx.len, 14);
+        assert_memory_equal(rx.buf, f, 14);
+        assert_int_equal(h->fake.violations, 0);
+        close_h(h);
+    }
+}
+
+static void test_tx_length_errors(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = open_h(2, NULL);
+    uint8_t f[1600] = {0};
+    /* Before init: a state error, not a crash. */
+    assert_int_equal(vnet_send(&h->dev, f, 60), VNET_ERR_STATE);
+    assert_int_equal(vnet_harness_up(h), VNET_OK);
+    assert_int_equal(vnet_send(&h->dev, f, 13), VNET_ERR_TOO_SHORT);
+    assert_int_equal(vnet_send(&h->dev, f, 1515), VNET_ERR_TOO_BIG);
+    assert_int_equal(vnet_send(&h->dev, NULL, 60), VNET_ERR_INVAL);
+    assert_int_equal(h->dev.cnt.tx_bad_len, 2);
+    assert_int_equal(h->dev.cnt.tx_frames, 0);
+    assert_int_equal(h->fake.stats.tx_frames, 0);
+    close_h(h);
+}
+
+/* --- kick and acknowledge ----------------------------------------------- */
+
+static void test_one_notification_per_batch(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(2, NULL);
+    uint8_t f[64];
+    for (uint32_t s = 0; s < 5; s++)
+        assert_int_equal(vnet_send_queue(&h->dev, f, tu_frame(f, s, 64)), VNET_OK);
+    /* Nothing is visible to the device before the kick. */
+    assert_int_equal(h->fake.q[1].notifies, 0);
+    assert_int_equal(h->fake.stats.tx_frames, 0);
+    assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
+    assert_int_equal(h->fake.q[1].notifies, 1);
+    assert_int_equal(h->fake.stats.tx_frames, 5);
+    /* A kick with nothing new queued notifies nobody. */
+    assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
+    assert_int_equal(h->fake.q[1].notifies, 1);
+
+    /* RX: three frames consumed, one notification for the refill. */
+    uint64_t rx_before = h->fake.q[0].notifies;
+    for (uint32_t s = 0; s < 3; s++)
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, s, 64)), 0);
+    unsigned got = 0;
+    assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_OK);
+    assert_int_equal(got, 3);
+    assert_int_equal(h->fake.q[0].notifies, rx_before + 1);
+    /* An empty poll posts nothing and notifies nobody. */
+    assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_OK);
+    assert_int_equal(got, 0);
+    assert_int_equal(h->fake.q[0].notifies, rx_before + 1);
+    close_h(h);
+}
+
+static void test_no_notify_suppresses_kicks(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(1, NULL);
+    h->fake.q[1].no_notify = true;
+    /* The device publishes NO_NOTIFY through used->flags of the TX ring. */
+    fake_vnet_process(&h->fake, true);
+    uint8_t f[64];
+    assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 0, 64)), VNET_OK);
+    assert_int_equal(h->fake.q[1].notifies, 0);
+    assert_int_equal(h->dev.cnt.kicks_suppressed, 1);
+    /* The device polls its ring when it suppresses notifications. */
+    fake_vnet_process(&h->fake, true);
+    assert_int_equal(h->fake.stats.tx_frames, 1);
+    h->fake.q[1].no_notify = false;
+    fake_vnet_process(&h->fake, true);
+    assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 1, 64)), VNET_OK);
+    assert_int_equal(h->fake.q[1].notifies, 1);
+    close_h(h);
+}
+
+static void test_irq_acknowledges_exactly_what_it_read(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(2, NULL);
+    uint32_t bits = 0;
+    fake_vnet_raise(&h->fake, VNET_INT_USED_BUFFER);
+    assert_int_equal(vnet_irq(&h->dev, &bits), VNET_OK);
+    assert_int_equal(bits, VNET_INT_USED_BUFFER);
+    assert_int_equal(h->fake.stats.last_ack, VNET_INT_USED_BUFFER);
+    assert_false(fake_vnet_irq_line(&h->fake));
+
+    fake_vnet_raise(&h->fake, VNET_INT_USED_BUFFER | VNET_INT_CONFIG_CHANGE);
+    assert_int_equal(vnet_irq(&h->dev, &bits), VNET_OK);
+    assert_int_equal(bits, 3);
+    assert_int_equal(h->fake.stats.last_ack, 3);
+    assert_false(fake_vnet_irq_line(&h->fake));
+
+    /* A config change raised right after the read must survive the ACK. */
+    fake_vnet_raise(&h->fake, VNET_INT_USED_BUFFER);
+    h->fake.raise_on_status_read = VNET_INT_CONFIG_CHANGE;
+    assert_int_equal(vnet_irq(&h->dev, &bits), VNET_OK);
+    assert_int_equal(bits, VNET_INT_USED_BUFFER);
+    assert_int_equal(h->fake.stats.last_ack, VNET_INT_USED_BUFFER);
+    assert_true(fake_vnet_irq_line(&h->fake));
+    assert_int_equal(vnet_irq(&h->dev, &bits), VNET_OK);
+    assert_int_equal(bits, VNET_INT_CONFIG_CHANGE);
+    assert_false(fake_vnet_irq_line(&h->fake));
+    close_h(h);
+}
+
+static void test_spurious_irq_changes_nothing(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(1, NULL);
+    uint8_t f[64];
+    assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 0, 64)), VNET_OK);
+    /* The TX completion raised the line; the handler takes that one. */
+    assert_true(fake_vnet_irq_line(&h->fake));
+    assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
+    assert_false(fake_vnet_irq_line(&h->fake));
+    assert_int_equal(h->dev.cnt.irqs, 1);
+    struct vnet_vq rxq = h->dev.rxq, txq = h->dev.txq;
+    uint64_t acks = h->fake.stats.acks;
+    uint32_t bits = 99;
+    assert_int_equal(vnet_irq(&h->dev, &bits), VNET_OK);
+    assert_int_equal(bits, 0);
+    assert_int_equal(h->dev.cnt.irqs_spurious, 1);
+    assert_int_equal(h->dev.cnt.irqs, 1);
+    assert_int_equal(h->fake.stats.acks, acks);
+    assert_memory_equal(&h->dev.rxq, &rxq, sizeof(rxq));
+    assert_memory_equal(&h->dev.txq, &txq, sizeof(txq));
+    assert_int_equal(h->dev.state, VNET_STATE_READY);
+    close_h(h);
+}
+
+static void test_link_change_through_config_interrupt(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        assert_true(h->dev.link_up);
+        uint32_t gen = h->fake.config_generation;
+        fake_vnet_set_link(&h->fake, false);
+        assert_true(fake_vnet_irq_line(&h->fake));
+        assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
+        assert_false(h->dev.link_up);
+        assert_int_equal(h->dev.cnt.config_changes, 1);
+        if (v == 2)
+            assert_int_equal(h->fake.config_generation, gen + 1);
+        fake_vnet_set_link(&h->fake, true);
+        assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
+        assert_true(h->dev.link_up);
+        close_h(h);
+    }
+}
+
+/* --- a hostile device ---------------------------------------------------- */
+
+static void send_one(struct vnet_harness *h, uint32_t seq)
+{
+    uint8_t f[64];
+    assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, seq, 64)), VNET_OK);
+}
+
+/* After a fault, ordinary traffic must still flow both ways, byte-exact. */
+static void traffic_still_flows(struct vnet_harness *h)
+{
+    uint8_t f[200];
+    struct rxcap rx = {0};
+    struct tu_txcap tx = {0};
+    tx.next_seq = 1000;
+    h->fake.on_tx = tu_txcap_fn;
+    h->fake.port_ctx = &tx;
+    /* TX */
+    for (uint32_t s = 1000; s < 1040; s++) {
+        uint8_t big[1514];
+        size_t len = tu_frame(big, s, tu_len(s));
+        int rc = vnet_send(&h->dev, big, len);
+        if (rc == VNET_ERR_AGAIN) {
+            fake_vnet_process(&h->fake, true);
+            rc = vnet_send(&h->dev, big, len);
+        }
+        assert_int_equal(rc, VNET_OK);
+        unsigned n;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_OK);
+    }
+    assert_int_equal(tx.frames, 40);
+    assert_int_equal(tx.mismatches, 0);
+    /* RX */
+    for (uint32_t s = 0; s < 40; s++) {
+        size_t len = tu_frame(f, s, 60 + s);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, len), 0);
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, rxcap_fn, &rx, NULL), VNET_OK);
+        assert_int_equal(rx.len, len);
+        assert_memory_equal(rx.buf, f, len);
+    }
+    assert_int_equal(rx.frames, 40);
+}
+
+static void test_hostile_used_id_out_of_range(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        /* TX */
+        fake_vnet_fault(&h->fake, FAKE_FAULT_USED_ID_RANGE, 1);
+        send_one(h, 0);
+        unsigned n = 9;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_ID);
+        assert_int_equal(n, 0);
+        assert_int_equal(h->dev.txq.stats.used_id_range, 1);
+        /* The slot the device never returned stays in flight: not reused. */
+        assert_int_equal(h->dev.txq.in_flight, 1);
+        /* RX */
+        fake_vnet_fault(&h->fake, FAKE_FAULT_USED_ID_RANGE, 1);
+        uint8_t f[64];
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 1, 64)), 0);
+        unsigned got = 9;
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_ERR_USED_ID);
+        assert_int_equal(got, 0);
+        assert_int_equal(h->dev.rxq.stats.used_id_range, 1);
+        assert_int_equal(h->dev.cnt.rx_frames, 0);
+        assert_int_equal(h->dev.state, VNET_STATE_READY);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+static void test_hostile_used_id_not_in_flight(void **state)
+{
+    (void)state;
+    struct vnet_harness *h = up_h(2, NULL);
+    fake_vnet_fault(&h->fake, FAKE_FAULT_USED_ID_UNPOSTED, 1);
+    send_one(h, 0);
+    unsigned n = 0;
+    assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_ID);
+    assert_int_equal(n, 1); /* the real completion still counts */
+    assert_int_equal(h->dev.txq.stats.used_unposted, 1);
+    assert_int_equal(h->dev.txq.in_flight, 0);
+    traffic_still_flows(h);
+    close_h(h);
+}
+
+static void test_hostile_duplicate_completion(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        fake_vnet_fault(&h->fake, FAKE_FAULT_USED_DUPLICATE, 1);
+        send_one(h, 0);
+        unsigned n = 0;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_ID);
+        assert_int_equal(n, 1);
+        assert_int_equal(h->dev.txq.stats.used_duplicate, 1);
+        assert_int_equal(h->dev.cnt.tx_completed, 1);
+        assert_int_equal(h->dev.txq.in_flight, 0);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+static void test_hostile_rx_lengths(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        uint8_t f[64];
+        unsigned got = 9;
+        fake_vnet_fault(&h->fake, FAKE_FAULT_RX_LEN_OVER, 1);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 1, 64)), 0);
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_ERR_RX_LEN);
+        assert_int_equal(got, 0);
+        assert_int_equal(h->dev.cnt.rx_len_over, 1);
+        fake_vnet_fault(&h->fake, FAKE_FAULT_RX_LEN_SHORT, 1);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 2, 64)), 0);
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_ERR_RX_LEN);
+        assert_int_equal(got, 0);
+        assert_int_equal(h->dev.cnt.rx_len_short, 1);
+        assert_int_equal(h->dev.cnt.rx_frames, 0);
+        /* Both buffers were recycled: every RX buffer is posted again. */
+        assert_int_equal(h->dev.rxq.in_flight, h->dev.rxq.size);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+static void test_hostile_used_idx_jump(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        fake_vnet_fault(&h->fake, FAKE_FAULT_USED_IDX_JUMP, 1);
+        send_one(h, 0);
+        assert_int_equal(vnet_tx_reclaim(&h->dev, NULL), VNET_ERR_USED_IDX);
+        assert_int_equal(h->dev.txq.stats.used_idx_jump, 1);
+        assert_int_equal(h->dev.state, VNET_STATE_BROKEN);
+        uint8_t f[64];
+        assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 1, 64)), VNET_ERR_BROKEN);
+        assert_int_equal(vnet_rx_poll(&h->dev, 8, NULL, NULL, NULL), VNET_ERR_BROKEN);
+        /* Reset and init again: the device works. */
+        assert_int_equal(vnet_reset(&h->dev), VNET_OK);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+static void test_hostile_needs_reset(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        fake_vnet_needs_reset(&h->fake);
+        uint32_t bits = 0;
+        assert_int_equal(vnet_irq(&h->dev, &bits), VNET_ERR_NEEDS_RESET);
+        assert_int_equal(bits, VNET_INT_CONFIG_CHANGE);
+        assert_int_equal(h->dev.cnt.needs_reset, 1);
+        assert_int_equal(h->dev.state, VNET_STATE_BROKEN);
+        assert_false(fake_vnet_irq_line(&h->fake));
+        uint8_t f[64];
+        assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 1, 64)), VNET_ERR_BROKEN);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+static void test_hostile_descriptor_scribble(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        /* The device overwrites every descriptor it consumes: the driver
+         * never reads one back, so traffic is unaffected. */
+        fake_vnet_fault(&h->fake, FAKE_FAULT_DESC_SCRIBBLE, 100000);
+        traffic_still_flows(h);
+        traffic_still_flows(h);
+        assert_int_equal(h->fake.violations, 0);
+        close_h(h);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_legacy_qemu_features),
+        cmocka_unit_test(test_init_modern_qemu_features),
+        cmocka_unit_test(test_mac_from_device_or_fallback),
+        cmocka_unit_test(test_probe_rejects_without_touching),
+        cmocka_unit_test(test_probe_bad_magic),
+        cmocka_unit_test(test_modern_requires_version_1),
+        cmocka_unit_test(test_features_ok_refused),
+        cmocka_unit_test(test_legacy_requires_any_layout),
+        cmocka_unit_test(test_reset_that_never_finishes),
+        cmocka_unit_test(test_queue_size_cut_to_device_max),
+        cmocka_unit_test(test_bad_config_and_memory),
+        cmocka_unit_test(test_header_layouts_carry_frames_exactly),
+        cmocka_unit_test(test_tx_length_errors),
+        cmocka_unit_test(test_one_notification_per_batch),
+        cmocka_unit_test(test_no_notify_suppresses_kicks),
+        cmocka_unit_test(test_irq_acknowledges_exactly_what_it_read),
+        cmocka_unit_test(test_spurious_irq_changes_nothing),
+        cmocka_unit_test(test_link_change_through_config_interrupt),
+        cmocka_unit_test(test_hostile_used_id_out_of_range),
+        cmocka_unit_test(test_hostile_used_id_not_in_flight),
+        cmocka_unit_test(test_hostile_duplicate_completion),
+        cmocka_unit_test(test_hostile_rx_lengths),
+        cmocka_unit_test(test_hostile_used_idx_jump),
+        cmocka_unit_test(test_hostile_needs_reset),
+        cmocka_unit_test(test_hostile_descriptor_scribble),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,160 @@
+/*
+ * The virtio-net frontend facing a hostile device. The input is a script:
+ * each step is one opcode byte and its arguments, deciding what the device
+ * writes into the used rings (id, len, idx), InterruptStatus, Status and
+ * config, and in what order the driver's entry points run. The driver must
+ * never crash or touch memory outside its DMA block, and its shadow state
+ * must stay consistent.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vnet_harness.h"
+
+struct cursor {
+    const uint8_t *p;
+    size_t n;
+};
+
+static uint32_t take(struct cursor *c, unsigned bytes)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < bytes; i++) {
+        v <<= 8;
+        if (c->n) {
+            v |= *c->p++;
+            c->n--;
+        }
+    }
+    return v;
+}
+
+static struct vnet_harness *g_h;
+
+static void rx_fn(void *ctx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    /* A delivered frame lies inside the DMA block and is a sane size. */
+    if (frame < g_h->window || frame + len > g_h->window + g_h->window_len || len < 14 ||
+        len > g_h->cfg.rx_buf_size)
+        abort();
+    volatile uint8_t sink = 0;
+    for (size_t i = 0; i < len; i++)
+        sink ^= frame[i];
+    (void)sink;
+}
+
+static void put_le(uint8_t *p, uint32_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The device writes a used entry of its choosing and moves used->idx. */
+static void forge_used(struct vnet_vq *vq, struct cursor *c)
+{
+    if (!vq->mem || vq->size == 0)
+        return; /* the queue is not set up (a re-init failed): no ring to forge */
+    uint8_t *used = vq->mem + vq->lay.used_off;
+    uint16_t idx = (uint16_t)(used[2] | (used[3] << 8));
+    uint32_t id = take(c, 1);
+    if (id & 0x80u)
+        id = take(c, 4); /* sometimes a wild 32-bit id */
+    uint32_t len = take(c, 2);
+    uint8_t *e = used + 4 + 8u * (idx & (vq->size - 1u));
+    put_le(e, id, 4);
+    put_le(e + 4, len, 4);
+    uint16_t step = (uint16_t)take(c, 1);
+    if (step & 0x80u)
+        step = (uint16_t)take(c, 2);
+    put_le(used + 2, (uint16_t)(idx + step), 2);
+}
+
+static void check_shadow(const struct vnet_vq *vq)
+{
+    unsigned n = 0;
+    for (uint16_t i = 0; i < vq->size; i++)
+        n += vnet_vq_in_flight(vq, i);
+    if (n != vq->in_flight || vq->in_flight > vq->size)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct cursor c = {data, size};
+    struct vnet_config cfg;
+    vnet_config_defaults(&cfg);
+    uint32_t first = take(&c, 1);
+    cfg.rx_queue_size = (uint16_t)(2u << (first & 3u));
+    cfg.tx_queue_size = (uint16_t)(2u << ((first >> 2) & 3u));
+    uint32_t version = (first & 0x10u) ? 2u : 1u;
+    static struct vnet_harness h;
+    if (vnet_harness_open(&h, version, &cfg) != 0)
+        return 0;
+    g_h = &h;
+    if (vnet_harness_up(&h) != VNET_OK) {
+        vnet_harness_close(&h);
+        return 0;
+    }
+    uint8_t frame[1600];
+    memset(frame, 0xab, sizeof(frame));
+    for (unsigned steps = 0; c.n > 0 && steps < 512; steps++) {
+        switch (take(&c, 1) % 12u) {
+        case 0:
+            (void)vnet_send(&h.dev, frame, take(&c, 2) % sizeof(frame));
+            break;
+        case 1:
+            forge_used(&h.dev.rxq, &c);
+            break;
+        case 2:
+            forge_used(&h.dev.txq, &c);
+            break;
+        case 3:
+            fake_vnet_raise(&h.fake, take(&c, 1));
+            break;
+        case 4:
+            (void)vnet_irq(&h.dev, NULL);
+            break;
+        case 5:
+            (void)vnet_rx_poll(&h.dev, take(&c, 1), rx_fn, NULL, NULL);
+            break;
+        case 6:
+            (void)vnet_tx_reclaim(&h.dev, NULL);
+            break;
+        case 7:
+            (void)fake_vnet_inject(&h.fake, frame, 14 + take(&c, 2) % 1500u);
+            break;
+        case 8:
+            fake_vnet_process(&h.fake, take(&c, 1) & 1u);
+            break;
+        case 9: {
+            /* The device rewrites config: MAC bytes, link status. */
+            uint32_t v = take(&c, 2);
+            h.fake.mac[v % 6u] = (uint8_t)(v >> 8);
+            fake_vnet_set_link(&h.fake, v & 1u);
+            break;
+        }
+        case 10:
+            if (take(&c, 1) & 1u)
+                fake_vnet_needs_reset(&h.fake);
+            else
+                fake_vnet_fault(&h.fake, (enum fake_vnet_fault)(take(&c, 1) % FAKE_FAULT_COUNT), 1);
+            break;
+        case 11:
+            if (h.dev.state != VNET_STATE_READY) {
+                (void)vnet_reset(&h.dev);
+                (void)vnet_harness_up(&h);
+            }
+            break;
+        }
+        if (h.dev.state == VNET_STATE_READY) {
+            check_shadow(&h.dev.rxq);
+            check_shadow(&h.dev.txq);
+        }
+    }
+    vnet_harness_close(&h);
+    return 0;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of fuzz_virtio_net: step scripts in the target's own
+opcode language (see fuzz_virtio_net.c), one per scenario of the unit tests.
+Run from the repository root: python3 tests/fuzz/gen_corpus_virtio.py"""
+import os
+
+SEND, FORGE_RX, FORGE_TX, RAISE, IRQ, RX_POLL, RECLAIM, INJECT, PROCESS, CONFIG, FAULT, REINIT = range(12)
+FAULTS = ["USED_ID_RANGE", "USED_ID_UNPOSTED", "USED_DUPLICATE", "RX_LEN_OVER", "RX_LEN_SHORT",
+          "USED_IDX_JUMP", "RESET_STUCK", "FEATURES_OK_REFUSE", "DESC_SCRIBBLE"]
+
+
+def u16(v):
+    return bytes([(v >> 8) & 0xff, v & 0xff])
+
+
+def traffic(n):
+    out = b""
+    for i in range(n):
+        out += bytes([SEND]) + u16(60 + 37 * i)
+        out += bytes([INJECT]) + u16(46 + 91 * i)
+        out += bytes([IRQ, RX_POLL, 16, RECLAIM])
+    return out
+
+
+def main():
+    d = "tests/fuzz/corpus/fuzz_virtio_net"
+    os.makedirs(d, exist_ok=True)
+    seeds = {}
+    for first, name in ((0x00, "legacy_q2"), (0x15, "modern_q4"), (0x0f, "legacy_q16")):
+        seeds["traffic_" + name] = bytes([first]) + traffic(8)
+    for i, f in enumerate(FAULTS):
+        seeds["fault_" + f.lower()] = (bytes([0x10]) + traffic(1) + bytes([FAULT, 0, i]) +
+                                       traffic(2) + bytes([REINIT]) + traffic(1))
+    seeds["needs_reset"] = bytes([0x10]) + traffic(1) + bytes([FAULT, 1, IRQ, REINIT]) + traffic(1)
+    seeds["forged_used"] = (bytes([0x10]) + traffic(1) +
+                            bytes([FORGE_RX, 3]) + u16(100) + bytes([1, RX_POLL, 8]) +
+                            bytes([FORGE_TX, 0x85, 0, 0, 1, 0]) + u16(0) + bytes([0x81, 0x01, 0x00, RECLAIM]))
+    seeds["config_storm"] = bytes([0x10]) + bytes([CONFIG, 0x12, 0x35, IRQ] * 6) + traffic(1)
+    seeds["full_ring"] = bytes([0x00]) + bytes([SEND, 0, 60] * 40) + bytes([PROCESS, 1, RECLAIM]) + traffic(1)
+    for name, data in seeds.items():
+        with open(os.path.join(d, name), "wb") as fh:
+            fh.write(data)
+    print(f"wrote {len(seeds)} seeds to {d}")
+
+
+if __name__ == "__main__":
+    main()

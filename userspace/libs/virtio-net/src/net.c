@@ -1,0 +1,597 @@
+/*
+ * virtio-net device on top of the virtio-mmio transport and two split
+ * virtqueues: feature negotiation, MAC and link state from config, RX
+ * buffers pre-posted from a slab, TX through fixed slots, and the interrupt
+ * handler. The driver only moves buffers; no protocol logic lives here.
+ *
+ * DMA block layout (offsets from the caller's 4096-aligned block):
+ *   RX ring | pad to 4096 | TX ring | pad to 64 | RX slab | TX slab
+ * Ring offsets are computed for the configured queue sizes and the legacy
+ * alignment, the larger of the two layouts, so the same block serves a
+ * modern device or a device whose QueueNumMax cuts a queue shorter.
+ */
+#include <string.h>
+
+#include "virtio-net/virtio_net.h"
+#include "vnet_internal.h"
+
+#define VNET_DMA_ALIGN 4096u
+#define VNET_SLAB_ALIGN 64u
+
+/* Features the driver will accept when offered. Everything else (checksum
+ * offload, GSO, MRG_RXBUF, CTRL_VQ, MQ, INDIRECT_DESC, EVENT_IDX,
+ * RING_PACKED, RING_RESET, ...) is refused. ANY_LAYOUT lets a legacy device
+ * take the header and the frame in one descriptor (virtio 1.2 §2.7.4.3,
+ * legacy message framing); with VERSION_1 that is always allowed. */
+#define VNET_ACCEPT                                                                                \
+    (VNET_FEATURE(VNET_F_MAC) | VNET_FEATURE(VNET_F_STATUS) | VNET_FEATURE(VNET_F_ANY_LAYOUT) |    \
+     VNET_FEATURE(VNET_F_VERSION_1))
+
+void vnet_config_defaults(struct vnet_config *cfg)
+{
+    static const uint8_t mac[VNET_ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+    cfg->rx_queue_size = 16;
+    cfg->tx_queue_size = 16;
+    cfg->rx_buf_size = 1536;
+    cfg->tx_buf_size = 1536;
+    cfg->legacy_align = 4096;
+    cfg->reset_polls = 1000;
+    memcpy(cfg->mac, mac, sizeof(mac));
+}
+
+static bool is_pow2(uint32_t v)
+{
+    return v != 0 && (v & (v - 1u)) == 0;
+}
+
+static size_t align_up(size_t v, size_t a)
+{
+    return (v + a - 1u) & ~(a - 1u);
+}
+
+/* Offsets of the four parts of the DMA block for cfg; false for a bad cfg. */
+struct dma_plan {
+    size_t rx_ring, tx_ring, rx_slab, tx_slab, total;
+};
+
+static bool plan_dma(const struct vnet_config *cfg, struct dma_plan *p)
+{
+    struct vnet_vq_layout rx, tx;
+    if (!is_pow2(cfg->rx_queue_size) || cfg->rx_queue_size < 2u || !is_pow2(cfg->tx_queue_size) ||
+        cfg->tx_queue_size < 2u)
+        return false;
+    if (!is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_DMA_ALIGN)
+        return false;
+    if (cfg->rx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_MAX_FRAME ||
+        cfg->tx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_HLEN || cfg->reset_polls == 0)
+        return false;
+    if (vnet_vq_layout(cfg->rx_queue_size, cfg->legacy_align, &rx) != VNET_OK ||
+        vnet_vq_layout(cfg->tx_queue_size, cfg->legacy_align, &tx) != VNET_OK)
+        return false;
+    p->rx_ring = 0;
+    p->tx_ring = align_up(rx.total, cfg->legacy_align);
+    p->rx_slab = align_up(p->tx_ring + tx.total, VNET_SLAB_ALIGN);
+    p->tx_slab = p->rx_slab + (size_t)cfg->rx_queue_size * cfg->rx_buf_size;
+    p->total = p->tx_slab + (size_t)cfg->tx_queue_size * cfg->tx_buf_size;
+    return true;
+}
+
+size_t vnet_dma_size(const struct vnet_config *cfg)
+{
+    struct dma_plan p;
+    if (!cfg || !plan_dma(cfg, &p))
+        return 0;
+    return p.total;
+}
+
+static uint16_t pick_queue_size(uint16_t wanted, uint32_t max)
+{
+    /* The driver's choice, cut to the largest power of two the device
+     * allows (virtio 1.2 §4.2.3.2: QueueNum <= QueueNumMax). */
+    uint32_t n = wanted;
+    while (n > max)
+        n >>= 1;
+    return (uint16_t)n;
+}
+
+/* Reads MAC (when negotiated) and link status (when STATUS is negotiated)
+ * from config space. Modern config reads are repeated until
+ * ConfigGeneration is stable (virtio 1.2 §2.5.1); a device that keeps
+ * changing it gets VNET_ERR_CONFIG after a bounded number of tries. */
+static int read_config(struct vnet_dev *dev)
+{
+    const struct vnet_ops *o = &dev->mmio.ops;
+    for (unsigned tries = 0; tries < 8u; tries++) {
+        uint32_t gen = vnet_mmio_config_generation(&dev->mmio);
+        uint8_t mac[VNET_ETH_ALEN];
+        memcpy(mac, dev->cfg.mac, sizeof(mac));
+        bool link = true;
+        if (dev->negotiated & VNET_FEATURE(VNET_F_MAC)) {
+            for (unsigned i = 0; i < VNET_ETH_ALEN; i++)
+                mac[i] = o->read8(o->ctx, VNET_MMIO_CONFIG + i);
+        }
+        if (dev->negotiated & VNET_FEATURE(VNET_F_STATUS))
+            link = (o->read16(o->ctx, VNET_MMIO_CONFIG + 6u) & VNET_CFG_STATUS_LINK_UP) != 0;
+        if (vnet_mmio_config_generation(&dev->mmio) == gen) {
+            memcpy(dev->mac, mac, sizeof(mac));
+            dev->link_up = link;
+            return VNET_OK;
+        }
+    }
+    return VNET_ERR_CONFIG;
+}
+
+static int negotiate(struct vnet_dev *dev)
+{
+    dev->offered = vnet_mmio_device_features(&dev->mmio);
+    uint64_t accept = dev->offered & VNET_ACCEPT;
+    if (dev->mmio.version >= 2u) {
+        /* A modern device must offer VERSION_1 and the driver must accept it
+         * (virtio 1.2 §6.1); without it the modern layout is not valid. */
+        if (!(accept & VNET_FEATURE(VNET_F_VERSION_1)))
+            return VNET_ERR_FEATURES;
+        accept &= ~VNET_FEATURE(VNET_F_ANY_LAYOUT);
+    } else {
+        /* Legacy has no feature word 1; without ANY_LAYOUT the header would
+         * need a descriptor of its own, which this driver does not do. */
+        accept &= 0xffffffffull;
+        if (!(accept & VNET_FEATURE(VNET_F_ANY_LAYOUT)))
+            return VNET_ERR_FEATURES;
+    }
+    vnet_mmio_driver_features(&dev->mmio, accept);
+    dev->negotiated = accept;
+    if (dev->mmio.version >= 2u) {
+        /* virtio 1.2 §3.1.1 step 6: FEATURES_OK, then re-read it; the device
+         * clears it when it cannot work with the subset. Legacy devices have
+         * no FEATURES_OK. */
+        vnet_mmio_status_add(&dev->mmio, VNET_STATUS_FEATURES_OK);
+        if (!(vnet_mmio_status(&dev->mmio) & VNET_STATUS_FEATURES_OK))
+            return VNET_ERR_FEATURES;
+    }
+    /* The net header is 12 bytes whenever VERSION_1 is negotiated and 10 on
+     * legacy without MRG_RXBUF (virtio 1.2 §5.1.6 and its legacy note). */
+    dev->hdr_len =
+        (accept & VNET_FEATURE(VNET_F_VERSION_1)) ? VNET_HDR_LEN_MODERN : VNET_HDR_LEN_LEGACY;
+    return VNET_OK;
+}
+
+static int setup_queue(struct vnet_dev *dev, struct vnet_vq *vq, uint16_t q, uint16_t wanted,
+                       size_t off, size_t len)
+{
+    uint32_t max;
+    int rc = vnet_mmio_queue_max(&dev->mmio, q, &max);
+    if (rc != VNET_OK)
+        return rc;
+    uint16_t size = pick_queue_size(wanted, max);
+    if (size < 2u)
+        return VNET_ERR_QUEUE;
+    bool legacy = dev->mmio.version < 2u;
+    uint32_t align = legacy ? dev->cfg.legacy_align : 4u;
+    rc = vnet_vq_init(vq, q, size, align, legacy, dev->dma + off, len);
+    if (rc != VNET_OK)
+        return rc;
+    uint64_t pa = dev->dma_pa + off;
+    return vnet_mmio_queue_enable(&dev->mmio, q, size, pa + vq->lay.desc_off,
+                                  pa + vq->lay.avail_off, pa + vq->lay.used_off, align,
+                                  dev->cfg.legacy_align);
+}
+
+static uint64_t rx_buf_pa(const struct vnet_dev *dev, uint16_t id)
+{
+    return dev->dma_pa + dev->rx_slab_off + (size_t)id * dev->cfg.rx_buf_size;
+}
+
+/* Posts every RX buffer that is not in flight. A buffer's header bytes are
+ * zeroed first: without MRG_RXBUF the device need not write num_buffers,
+ * and stale bytes must not look like data (VIRTIO-NOTES trap 7). */
+static unsigned refill_rx(struct vnet_dev *dev)
+{
+    unsigned n = 0;
+    for (uint16_t id = 0; id < dev->rxq.size; id++) {
+        if (vnet_vq_in_flight(&dev->rxq, id))
+            continue;
+        memset(dev->dma + dev->rx_slab_off + (size_t)id * dev->cfg.rx_buf_size, 0, dev->hdr_len);
+        if (vnet_vq_post(&dev->rxq, id, rx_buf_pa(dev, id), dev->cfg.rx_buf_size, true) == VNET_OK)
+            n++;
+    }
+    return n;
+}
+
+static void kick(struct vnet_dev *dev, struct vnet_vq *vq)
+{
+    if (!vnet_vq_publish(vq, &dev->mmio.ops))
+        return;
+    if (vnet_vq_notify_needed(vq, &dev->mmio.ops)) {
+        vnet_mmio_notify(&dev->mmio, vq->index);
+        dev->cnt.kicks++;
+    } else {
+        dev->cnt.kicks_suppressed++;
+    }
+}
+
+static int fail(struct vnet_dev *dev, int rc)
+{
+    /* virtio 1.2 §3.1.1: tell the device the driver gave up. */
+    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_FAILED);
+    dev->state = VNET_STATE_DOWN;
+    return rc;
+}
+
+int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vnet_config *cfg,
+              void *dma, size_t dma_len)
+{
+    struct dma_plan plan;
+    if (!dev || !ops || !cfg || !dma || !ops->read32 || !ops->write32 || !ops->read16 ||
+        !ops->read8 || !ops->barrier || !ops->dma_addr)
+        return VNET_ERR_INVAL;
+    if (!plan_dma(cfg, &plan))
+        return VNET_ERR_INVAL;
+    uint64_t pa = ops->dma_addr(ops->ctx, dma);
+    if (dma_len < plan.total || (pa % VNET_DMA_ALIGN) != 0 || ((uintptr_t)dma & 15u) != 0)
+        return VNET_ERR_MEM;
+
+    struct vnet_mmio_info info;
+    int rc = vnet_mmio_probe(ops, &info);
+    if (rc != VNET_OK)
+        return rc;
+    if (info.slot == VNET_SLOT_EMPTY)
+        return VNET_ERR_NO_DEVICE;
+    if (info.slot != VNET_SLOT_NET)
+        return VNET_ERR_NOT_NET;
+
+    memset(dev, 0, sizeof(*dev));
+    dev->mmio.ops = *ops;
+    dev->mmio.version = info.version;
+    dev->cfg = *cfg;
+    dev->dma = dma;
+    dev->dma_pa = pa;
+    dev->rx_slab_off = plan.rx_slab;
+    dev->tx_slab_off = plan.tx_slab;
+
+    /* virtio 1.2 §3.1.1 steps 1-3: reset, ACKNOWLEDGE, DRIVER. */
+    rc = vnet_mmio_reset(&dev->mmio, cfg->reset_polls);
+    if (rc != VNET_OK)
+        return fail(dev, rc);
+    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_ACKNOWLEDGE);
+    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_DRIVER);
+
+    /* Steps 4-6: features, FEATURES_OK. */
+    rc = negotiate(dev);
+    if (rc != VNET_OK)
+        return fail(dev, rc);
+    rc = read_config(dev);
+    if (rc != VNET_OK)
+        return fail(dev, rc);
+
+    /* Step 7: device-specific setup, the queues. Legacy needs GuestPageSize
+     * before any queue (virtio 1.2 §4.2.4). */
+    if (info.version < 2u)
+        ops->write32(ops->ctx, VNET_MMIO_GUEST_PAGE_SIZE, cfg->legacy_align);
+    memset(dma, 0, plan.total);
+    rc = setup_queue(dev, &dev->rxq, VNET_RX_QUEUE, cfg->rx_queue_size, plan.rx_ring,
+                     plan.tx_ring - plan.rx_ring);
+    if (rc == VNET_OK)
+        rc = setup_queue(dev, &dev->txq, VNET_TX_QUEUE, cfg->tx_queue_size, plan.tx_ring,
+                         plan.rx_slab - plan.tx_ring);
+    if (rc != VNET_OK)
+        return fail(dev, rc);
+
+    /* Every RX buffer is made available before DRIVER_OK (virtio 1.2
+     * §5.1.6.3), but the device is told only after it (§3.1.1 step 8: no
+     * notification before DRIVER_OK). */
+    refill_rx(dev);
+    vnet_vq_publish(&dev->rxq, ops);
+    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_DRIVER_OK);
+    dev->state = VNET_STATE_READY;
+    if (vnet_vq_notify_needed(&dev->rxq, ops)) {
+        vnet_mmio_notify(&dev->mmio, VNET_RX_QUEUE);
+        dev->cnt.kicks++;
+    } else {
+        dev->cnt.kicks_suppressed++;
+    }
+    return VNET_OK;
+}
+
+int vnet_reset(struct vnet_dev *dev)
+{
+    if (!dev || !dev->mmio.ops.write32)
+        return VNET_ERR_INVAL;
+    dev->state = VNET_STATE_DOWN;
+    return vnet_mmio_reset(&dev->mmio, dev->cfg.reset_polls);
+}
+
+static int ready(const struct vnet_dev *dev)
+{
+    if (!dev)
+        return VNET_ERR_INVAL;
+    if (dev->state == VNET_STATE_BROKEN)
+        return VNET_ERR_BROKEN;
+    if (dev->state != VNET_STATE_READY)
+        return VNET_ERR_STATE;
+    return VNET_OK;
+}
+
+static void broke(struct vnet_dev *dev)
+{
+    dev->state = VNET_STATE_BROKEN;
+}
+
+static void tx_done(void *ctx, uint16_t id, uint32_t len)
+{
+    /* QEMU reports 0 as the used length of TX buffers; the value carries no
+     * information for a device-readable buffer and is ignored. */
+    (void)id;
+    (void)len;
+    struct vnet_dev *dev = ctx;
+    dev->cnt.tx_completed++;
+}
+
+int vnet_tx_reclaim(struct vnet_dev *dev, unsigned *n)
+{
+    int rc = ready(dev);
+    if (n)
+        *n = 0;
+    if (rc != VNET_OK)
+        return rc;
+    rc = vnet_vq_harvest(&dev->txq, &dev->mmio.ops, dev->txq.size, tx_done, dev, n);
+    if (dev->txq.broken)
+        broke(dev);
+    return rc;
+}
+
+unsigned vnet_tx_free(const struct vnet_dev *dev)
+{
+    if (ready(dev) != VNET_OK)
+        return 0;
+    return (unsigned)(dev->txq.size - dev->txq.in_flight);
+}
+
+int vnet_send_queue(struct vnet_dev *dev, const void *frame, size_t len)
+{
+    int rc = ready(dev);
+    if (rc != VNET_OK)
+        return rc;
+    if (!frame)
+        return VNET_ERR_INVAL;
+    if (len < VNET_ETH_HLEN) {
+        dev->cnt.tx_bad_len++;
+        return VNET_ERR_TOO_SHORT;
+    }
+    if (len > VNET_ETH_MAX_FRAME || len + dev->hdr_len > dev->cfg.tx_buf_size) {
+        dev->cnt.tx_bad_len++;
+        return VNET_ERR_TOO_BIG;
+    }
+    int id = vnet_vq_free_id(&dev->txq);
+    if (id < 0) {
+        /* Reclaim errors are counted in the queue's stats; a broken ring
+         * shows up as the state check below. */
+        (void)vnet_tx_reclaim(dev, NULL);
+        if (dev->state != VNET_STATE_READY)
+            return VNET_ERR_BROKEN;
+        id = vnet_vq_free_id(&dev->txq);
+    }
+    if (id < 0) {
+        dev->cnt.tx_full++;
+        return VNET_ERR_AGAIN;
+    }
+    uint8_t *slot = dev->dma + dev->tx_slab_off + (size_t)id * dev->cfg.tx_buf_size;
+    /* No offload is negotiated, so the header is all zero (virtio 1.2
+     * §5.1.6.2): flags 0, gso_type NONE. */
+    memset(slot, 0, dev->hdr_len);
+    memcpy(slot + dev->hdr_len, frame, len);
+    uint64_t pa = dev->dma_pa + dev->tx_slab_off + (size_t)id * dev->cfg.tx_buf_size;
+    rc = vnet_vq_post(&dev->txq, (uint16_t)id, pa, (uint32_t)(dev->hdr_len + len), false);
+    if (rc != VNET_OK)
+        return rc;
+    dev->cnt.tx_frames++;
+    dev->cnt.tx_bytes += len;
+    return VNET_OK;
+}
+
+int vnet_send_kick(struct vnet_dev *dev)
+{
+    int rc = ready(dev);
+    if (rc != VNET_OK)
+        return rc;
+    kick(dev, &dev->txq);
+    return VNET_OK;
+}
+
+int vnet_send(struct vnet_dev *dev, const void *frame, size_t len)
+{
+    int rc = vnet_send_queue(dev, frame, len);
+    if (rc != VNET_OK)
+        return rc;
+    return vnet_send_kick(dev);
+}
+
+struct rx_batch {
+    struct vnet_dev *dev;
+    vnet_rx_fn fn;
+    void *ctx;
+    unsigned delivered;
+    int err;
+};
+
+static void rx_done(void *ctx, uint16_t id, uint32_t len)
+{
+    struct rx_batch *b = ctx;
+    struct vnet_dev *dev = b->dev;
+    /* The used length comes from the device: it must fit the buffer that
+     * was posted and hold at least a header and an Ethernet header
+     * (virtio 1.2 §2.7.8.2; Linux virtio_ring checks the same). */
+    if (len > dev->cfg.rx_buf_size) {
+        dev->cnt.rx_len_over++;
+        b->err = VNET_ERR_RX_LEN;
+        return;
+    }
+    if (len < dev->hdr_len + VNET_ETH_HLEN) {
+        dev->cnt.rx_len_short++;
+        b->err = VNET_ERR_RX_LEN;
+        return;
+    }
+    const uint8_t *buf = dev->dma + dev->rx_slab_off + (size_t)id * dev->cfg.rx_buf_size;
+    size_t frame_len = len - dev->hdr_len;
+    dev->cnt.rx_frames++;
+    dev->cnt.rx_bytes += frame_len;
+    b->delivered++;
+    if (b->fn)
+        b->fn(b->ctx, buf + dev->hdr_len, frame_len);
+}
+
+int vnet_rx_poll(struct vnet_dev *dev, unsigned budget, vnet_rx_fn fn, void *ctx,
+                 unsigned *delivered)
+{
+    if (delivered)
+        *delivered = 0;
+    int rc = ready(dev);
+    if (rc != VNET_OK)
+        return rc;
+    struct rx_batch b = {dev, fn, ctx, 0, VNET_OK};
+    rc = vnet_vq_harvest(&dev->rxq, &dev->mmio.ops, budget, rx_done, &b, NULL);
+    if (dev->rxq.broken) {
+        broke(dev);
+        return rc;
+    }
+    /* Buffers go back only after the whole batch: a buffer reported twice
+     * in one batch is then still free, and caught as a duplicate. */
+    if (refill_rx(dev) != 0)
+        kick(dev, &dev->rxq);
+    if (delivered)
+        *delivered = b.delivered;
+    return rc != VNET_OK ? rc : b.err;
+}
+
+int vnet_irq(struct vnet_dev *dev, uint32_t *bits)
+{
+    if (bits)
+        *bits = 0;
+    if (!dev || !dev->mmio.ops.read32)
+        return VNET_ERR_INVAL;
+    const struct vnet_ops *o = &dev->mmio.ops;
+    /* Read, then acknowledge exactly what was read, then let the caller
+     * process the rings (virtio 1.2 §4.2.3.4). Acknowledging after
+     * processing would lose a notification raised in between; acknowledging
+     * more than was read would lose one raised after the read. */
+    uint32_t st = o->read32(o->ctx, VNET_MMIO_INTERRUPT_STATUS);
+    if (st == 0) {
+        dev->cnt.irqs_spurious++;
+        return VNET_OK;
+    }
+    o->write32(o->ctx, VNET_MMIO_INTERRUPT_ACK, st);
+    dev->cnt.irqs++;
+    if (bits)
+        *bits = st;
+    if (!(st & VNET_INT_CONFIG_CHANGE) || dev->state == VNET_STATE_DOWN)
+        return VNET_OK;
+    dev->cnt.config_changes++;
+    /* A config change is also how a device announces DEVICE_NEEDS_RESET
+     * (virtio 1.2 §2.1.2). */
+    if (vnet_mmio_status(&dev->mmio) & VNET_STATUS_NEEDS_RESET) {
+        dev->cnt.needs_reset++;
+        broke(dev);
+        return VNET_ERR_NEEDS_RESET;
+    }
+    if (dev->state != VNET_STATE_READY)
+        return VNET_OK;
+    return read_config(dev);
+}
+
+void vnet_counters(const struct vnet_dev *dev, struct vnet_counters *out)
+{
+    *out = dev->cnt;
+    out->rxq = dev->rxq.stats;
+    out->txq = dev->txq.stats;
+}
+
+const char *vnet_strerror(int err)
+{
+    switch (err) {
+    case VNET_OK:
+        return "ok";
+    case VNET_ERR_INVAL:
+        return "invalid-argument";
+    case VNET_ERR_MAGIC:
+        return "bad-magic";
+    case VNET_ERR_VERSION:
+        return "bad-version";
+    case VNET_ERR_NO_DEVICE:
+        return "empty-slot";
+    case VNET_ERR_NOT_NET:
+        return "not-a-net-device";
+    case VNET_ERR_RESET:
+        return "reset-timeout";
+    case VNET_ERR_FEATURES:
+        return "features-refused";
+    case VNET_ERR_QUEUE:
+        return "queue-unavailable";
+    case VNET_ERR_MEM:
+        return "dma-memory";
+    case VNET_ERR_STATE:
+        return "wrong-state";
+    case VNET_ERR_AGAIN:
+        return "tx-ring-full";
+    case VNET_ERR_TOO_BIG:
+        return "frame-too-big";
+    case VNET_ERR_TOO_SHORT:
+        return "frame-too-short";
+    case VNET_ERR_BUSY:
+        return "descriptor-busy";
+    case VNET_ERR_USED_ID:
+        return "bad-used-id";
+    case VNET_ERR_USED_IDX:
+        return "used-idx-jump";
+    case VNET_ERR_RX_LEN:
+        return "bad-rx-length";
+    case VNET_ERR_NEEDS_RESET:
+        return "device-needs-reset";
+    case VNET_ERR_BROKEN:
+        return "device-broken";
+    case VNET_ERR_CONFIG:
+        return "config-unstable";
+    default:
+        return "unknown";
+    }
+}
+
+size_t vnet_features_str(uint64_t features, char *buf, size_t cap)
+{
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {
+        {VNET_F_CSUM, "CSUM"},
+        {VNET_F_GUEST_CSUM, "GUEST_CSUM"},
+        {VNET_F_MTU, "MTU"},
+        {VNET_F_MAC, "MAC"},
+        {VNET_F_MRG_RXBUF, "MRG_RXBUF"},
+        {VNET_F_STATUS, "STATUS"},
+        {VNET_F_CTRL_VQ, "CTRL_VQ"},
+        {VNET_F_MQ, "MQ"},
+        {VNET_F_ANY_LAYOUT, "ANY_LAYOUT"},
+        {VNET_F_INDIRECT_DESC, "INDIRECT_DESC"},
+        {VNET_F_EVENT_IDX, "EVENT_IDX"},
+        {VNET_F_VERSION_1, "VERSION_1"},
+        {VNET_F_RING_PACKED, "RING_PACKED"},
+    };
+    size_t n = 0;
+    if (!buf || cap == 0)
+        return 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!(features & VNET_FEATURE(names[i].bit)))
+            continue;
+        size_t l = 0;
+        while (names[i].name[l])
+            l++;
+        /* Room for a separator, the name and the terminating NUL. */
+        if (n + (n ? 1u : 0u) + l + 1u > cap)
+            break;
+        if (n)
+            buf[n++] = ' ';
+        memcpy(buf + n, names[i].name, l);
+        n += l;
+        buf[n] = '\0';
+    }
+    return n;
+}

@@ -1,0 +1,79 @@
+/*
+ * Private to the virtio-net library: the in-memory ring structures and the
+ * byte-order helpers for them.
+ */
+#ifndef VIRTIO_NET_VNET_INTERNAL_H
+#define VIRTIO_NET_VNET_INTERNAL_H
+
+#include <stdint.h>
+
+#include "virtio-net/virtqueue.h"
+
+/* Split virtqueue structures (virtio 1.2 §2.7.5, §2.7.6, §2.7.8). */
+struct vnet_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+
+struct vnet_avail {
+    uint16_t flags;
+    uint16_t idx;
+    uint16_t ring[]; /* size entries, then used_event */
+};
+
+struct vnet_used_elem {
+    uint32_t id;
+    uint32_t len;
+};
+
+struct vnet_used {
+    uint16_t flags;
+    uint16_t idx;
+    struct vnet_used_elem ring[]; /* size entries, then avail_event */
+};
+
+/*
+ * Ring fields are little-endian on a modern device and in the guest's own
+ * byte order on a legacy one (virtio 1.2 §2.4.3 and §7.4 legacy notes). On a
+ * little-endian host both are the identity; on a big-endian host only the
+ * modern layout swaps.
+ */
+#if defined(__BYTE_ORDER__) && (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define VNET_HOST_BIG_ENDIAN 1
+#else
+#define VNET_HOST_BIG_ENDIAN 0
+#endif
+
+static inline uint16_t vnet_vq16(const struct vnet_vq *vq, uint16_t v)
+{
+    return (VNET_HOST_BIG_ENDIAN && !vq->guest_order) ? __builtin_bswap16(v) : v;
+}
+
+static inline uint32_t vnet_vq32(const struct vnet_vq *vq, uint32_t v)
+{
+    return (VNET_HOST_BIG_ENDIAN && !vq->guest_order) ? __builtin_bswap32(v) : v;
+}
+
+static inline uint64_t vnet_vq64(const struct vnet_vq *vq, uint64_t v)
+{
+    return (VNET_HOST_BIG_ENDIAN && !vq->guest_order) ? __builtin_bswap64(v) : v;
+}
+
+static inline struct vnet_desc *vnet_vq_desc(const struct vnet_vq *vq)
+{
+    return (struct vnet_desc *)(void *)(vq->mem + vq->lay.desc_off);
+}
+
+static inline struct vnet_avail *vnet_vq_avail(const struct vnet_vq *vq)
+{
+    return (struct vnet_avail *)(void *)(vq->mem + vq->lay.avail_off);
+}
+
+static inline struct vnet_used *vnet_vq_used(const struct vnet_vq *vq)
+{
+    return (struct vnet_used *)(void *)(vq->mem + vq->lay.used_off);
+}
+
+#endif
