@@ -8,3 +8,5 @@ set(CMAKE_RANLIB riscv64-unknown-elf-ranlib)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_C_FLAGS_INIT
     "--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib -Os -ffunction-sections -fdata-sections")
+set(CMAKE_ASM_COMPILER riscv64-unknown-elf-gcc)
+set(CMAKE_ASM_FLAGS_INIT "-march=rv64imac -mabi=lp64 -mcmodel=medany")

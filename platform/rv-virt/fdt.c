@@ -1,0 +1,136 @@
+#include "fdt.h"
+
+#include <string.h>
+
+#define FDT_MAGIC 0xd00dfeedu
+#define TOK_BEGIN 1u
+#define TOK_END 2u
+#define TOK_PROP 3u
+#define TOK_NOP 4u
+#define TOK_DONE 9u
+
+static uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* True when the NUL-terminated list `val` of `len` bytes holds `want`. */
+static int strlist_has(const uint8_t *val, uint32_t len, const char *want)
+{
+    size_t wl = strlen(want);
+    uint32_t i = 0;
+    while (i < len) {
+        uint32_t j = i;
+        while (j < len && val[j] != 0)
+            j++;
+        if (j - i == wl && memcmp(val + i, want, wl) == 0)
+            return 1;
+        i = j + 1u;
+    }
+    return 0;
+}
+
+struct level {
+    uint32_t addr_cells, size_cells; /* for this node's children */
+    int virtio;
+    int have_reg, have_irq;
+    uint64_t reg;
+    uint32_t irq;
+};
+
+int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, unsigned cap,
+                    unsigned *n)
+{
+    if (!fdt || !n || (!out && cap))
+        return FDT_ERR_INVAL;
+    *n = 0;
+    const uint8_t *b = fdt;
+    if (max_len < 40u)
+        return FDT_ERR_BOUNDS;
+    if (be32(b) != FDT_MAGIC)
+        return FDT_ERR_MAGIC;
+    uint32_t total = be32(b + 4), off_struct = be32(b + 8), off_strings = be32(b + 12);
+    uint32_t version = be32(b + 20), size_strings = be32(b + 32), size_struct = be32(b + 36);
+    if (version < 16u)
+        return FDT_ERR_VERSION;
+    if (total > max_len || off_struct > total || size_struct > total - off_struct ||
+        off_strings > total || size_strings > total - off_strings || (off_struct & 3u))
+        return FDT_ERR_BOUNDS;
+    const uint8_t *s = b + off_struct, *str = b + off_strings;
+    struct level lv[FDT_MAX_DEPTH];
+    unsigned depth = 0; /* lv[depth-1] is the current node */
+    uint32_t p = 0;
+    for (;;) {
+        if (p > size_struct || size_struct - p < 4u)
+            return FDT_ERR_BOUNDS;
+        uint32_t tok = be32(s + p);
+        p += 4;
+        if (tok == TOK_NOP)
+            continue;
+        if (tok == TOK_DONE)
+            return depth == 0 ? FDT_OK : FDT_ERR_FORMAT;
+        if (tok == TOK_BEGIN) {
+            uint32_t q = p;
+            while (q < size_struct && s[q] != 0)
+                q++;
+            if (q >= size_struct)
+                return FDT_ERR_BOUNDS;
+            p = (q + 1u + 3u) & ~3u;
+            if (depth == FDT_MAX_DEPTH)
+                return FDT_ERR_FORMAT;
+            struct level *l = &lv[depth++];
+            /* Devicetree spec §2.3.5: the defaults are 2 and 1. */
+            l->addr_cells = 2;
+            l->size_cells = 1;
+            l->virtio = 0;
+            l->have_reg = 0;
+            l->have_irq = 0;
+            l->reg = 0;
+            l->irq = 0;
+            continue;
+        }
+        if (tok == TOK_END) {
+            if (depth == 0)
+                return FDT_ERR_FORMAT;
+            struct level *l = &lv[--depth];
+            if (l->virtio && l->have_reg && l->have_irq) {
+                if (*n < cap) {
+                    out[*n].base = l->reg;
+                    out[*n].irq = l->irq;
+                    (*n)++;
+                }
+            }
+            continue;
+        }
+        if (tok != TOK_PROP || depth == 0)
+            return FDT_ERR_FORMAT;
+        if (size_struct - p < 8u)
+            return FDT_ERR_BOUNDS;
+        uint32_t len = be32(s + p), nameoff = be32(s + p + 4);
+        p += 8;
+        if (len > size_struct - p || nameoff >= size_strings)
+            return FDT_ERR_BOUNDS;
+        const uint8_t *val = s + p;
+        const char *name = (const char *)(str + nameoff);
+        size_t room = size_strings - nameoff;
+        if (!memchr(name, 0, room))
+            return FDT_ERR_BOUNDS;
+        p = (p + len + 3u) & ~3u;
+        struct level *l = &lv[depth - 1];
+        /* The parent's cells describe this node's reg. */
+        uint32_t ac = depth >= 2 ? lv[depth - 2].addr_cells : 2u;
+        if (strcmp(name, "#address-cells") == 0 && len == 4) {
+            l->addr_cells = be32(val);
+        } else if (strcmp(name, "#size-cells") == 0 && len == 4) {
+            l->size_cells = be32(val);
+        } else if (strcmp(name, "compatible") == 0) {
+            l->virtio = strlist_has(val, len, "virtio,mmio");
+        } else if (strcmp(name, "reg") == 0 && (ac == 1u || ac == 2u) && len >= 4u * ac) {
+            l->reg = ac == 2u ? ((uint64_t)be32(val) << 32) | be32(val + 4) : be32(val);
+            l->have_reg = 1;
+        } else if (strcmp(name, "interrupts") == 0 && len >= 4u) {
+            l->irq = be32(val);
+            l->have_irq = 1;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/*
+ * A bounded, checked walk of a flattened device tree (DTB, devicetree spec
+ * v0.4 §5) that finds the virtio-mmio transports: nodes whose "compatible"
+ * holds "virtio,mmio", with their "reg" base and first "interrupts" cell.
+ * Every offset and length is checked against the blob's declared sizes and
+ * a caller-given upper bound before it is read; a malformed blob is an
+ * error, never a wild read.
+ */
+#ifndef RVNET_PLATFORM_FDT_H
+#define RVNET_PLATFORM_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FDT_MAX_DEPTH 16u
+
+enum fdt_err {
+    FDT_OK = 0,
+    FDT_ERR_INVAL = -1,   /* NULL argument */
+    FDT_ERR_MAGIC = -2,   /* not a DTB */
+    FDT_ERR_VERSION = -3, /* older than version 16 */
+    FDT_ERR_BOUNDS = -4,  /* a size or offset points outside the blob */
+    FDT_ERR_FORMAT = -5,  /* bad token, nesting or property */
+};
+
+struct fdt_virtio {
+    uint64_t base;
+    uint32_t irq;
+};
+
+/* Walks the blob at `fdt` (never reading beyond `max_len` bytes) and stores
+ * up to `cap` virtio-mmio nodes in `out`, in tree order; *n gets the number
+ * stored. Returns FDT_OK or a negative enum fdt_err. */
+int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, unsigned cap,
+                    unsigned *n);
+
+#endif
