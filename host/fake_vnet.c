@@ -464,16 +464,28 @@ static void deliver_rx(struct fake_vnet *f)
         }
         /* Header (flags 0, gso NONE, the rest 0; num_buffers untouched), then
          * the frame, scattered over the chain. */
-        uint8_t hdr[NET_HDR_LEN_LEGACY] = {0};
-        size_t done = 0;
-        const size_t total = NET_HDR_LEN_LEGACY + (hl - NET_HDR_LEN_LEGACY) + flen;
-        for (unsigned s = 0; s < c.nseg && done < total; s++) {
+        size_t pos = 0; /* byte position in header + frame */
+        const size_t total = hl + flen;
+        for (unsigned s = 0; s < c.nseg && pos < total; s++) {
             uint8_t *dst = gptr(f, c.addr[s], c.len[s]);
-            for (uint32_t k = 0; k < c.len[s] && done < total; k++, done++) {
-                if (done < NET_HDR_LEN_LEGACY)
-                    dst[k] = hdr[done];
-                else if (done >= hl)
-                    dst[k] = frame[done - hl];
+            size_t room = c.len[s];
+            while (room > 0 && pos < total) {
+                size_t n;
+                if (pos < NET_HDR_LEN_LEGACY) {
+                    n = NET_HDR_LEN_LEGACY - pos;
+                    n = n < room ? n : room;
+                    memset(dst, 0, n);
+                } else if (pos < hl) {
+                    n = hl - pos; /* num_buffers: left alone */
+                    n = n < room ? n : room;
+                } else {
+                    n = total - pos;
+                    n = n < room ? n : room;
+                    memcpy(dst, frame + (pos - hl), n);
+                }
+                dst += n;
+                room -= n;
+                pos += n;
             }
         }
         uint32_t len = (uint32_t)(hl + flen);
