@@ -9,6 +9,9 @@ packages=(
     libcmocka-dev                                  # unit tests
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     picolibc-riscv64-unknown-elf                   # freestanding target build
+    qemu-system-misc                               # the rv-virt image on QEMU's virt board
+    tshark                                         # every pcap checked by a dissector
+    valgrind cppcheck clang-tidy                   # memcheck and static analysis
 )
 
 missing=()

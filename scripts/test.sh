@@ -31,6 +31,26 @@ cmake --build build/clang-san -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/clang-san -L "$label" -j"$jobs" --output-on-failure
 
+step "valgrind memcheck of the host suite (gcc build)"
+vg_fail=0
+for t in build/gcc/tests/bringup_rv_virt_v1_2_host/test_*; do
+    [ -x "$t" ] || continue
+    # The soak runs its full ten million frames natively above; here a
+    # shorter run of the same code keeps memcheck within minutes.
+    if ! RVNET_SOAK_FRAMES=200000 valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect "$t" >build/gcc/valgrind-"$(basename "$t")".log 2>&1; then
+        tail -n 40 build/gcc/valgrind-"$(basename "$t")".log
+        echo "valgrind: $(basename "$t") failed" >&2
+        vg_fail=1
+    else
+        echo "valgrind: $(basename "$t") clean"
+    fi
+done
+[ "$vg_fail" -eq 0 ]
+
+step "static analysis: cppcheck and clang-tidy over userspace/libs"
+bash scripts/lint.sh build/lint
+
 fuzz_seconds=${FUZZ_SECONDS:-20}
 if [ "$fuzz_seconds" -gt 0 ]; then
     step "fuzz targets, ${fuzz_seconds}s each"
