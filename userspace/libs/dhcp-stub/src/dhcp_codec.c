@@ -1,0 +1,564 @@
+/*
+ * The DHCP message codec (RFC 2131 §2 and §4.1, RFC 2132) and the error
+ * names of the dhcp-stub library.
+ *
+ * Parsing walks each options field with one cursor and one remaining length
+ * and checks before every read, as OpenBSD dhcpleased's parse_dhcp does. It
+ * fills a local struct and copies it out only when the whole message is
+ * valid, so a failed parse leaves the caller's struct untouched.
+ */
+#include <string.h>
+
+#include "dhcp-stub/dhcp_msg.h"
+#include "netproto/udp.h"
+
+/* RFC 2131 §3: the magic cookie 99.130.83.99 opens the options field. */
+static const uint8_t magic_cookie[4] = {99, 130, 83, 99};
+
+/* Offsets of the fixed fields (RFC 2131 §2, figure 1). */
+#define OFF_OP 0u
+#define OFF_HTYPE 1u
+#define OFF_HLEN 2u
+#define OFF_HOPS 3u
+#define OFF_XID 4u
+#define OFF_SECS 8u
+#define OFF_FLAGS 10u
+#define OFF_CIADDR 12u
+#define OFF_YIADDR 16u
+#define OFF_SIADDR 20u
+#define OFF_GIADDR 24u
+#define OFF_CHADDR 28u
+#define OFF_SNAME 44u
+#define SNAME_LEN 64u
+#define OFF_FILE 108u
+#define FILE_LEN 128u
+#define OFF_COOKIE 236u
+#define CHADDR_LEN 16u
+#define ETH_HLEN_BYTES 6u
+
+/* RFC 2132 §9.3: overload value bits. */
+#define OVERLOAD_FILE 1u
+#define OVERLOAD_SNAME 2u
+
+const char *dhcp_strerror(int err)
+{
+    switch (err) {
+    case DHCP_OK:
+        return "ok";
+    case DHCP_ERR_INVAL:
+        return "inval";
+    case DHCP_ERR_NOSPACE:
+        return "nospace";
+    case DHCP_MSG_ERR_SHORT:
+        return "msg-short";
+    case DHCP_MSG_ERR_NO_COOKIE:
+        return "msg-no-cookie";
+    case DHCP_MSG_ERR_COOKIE:
+        return "msg-cookie";
+    case DHCP_MSG_ERR_OP:
+        return "msg-op";
+    case DHCP_MSG_ERR_HLEN:
+        return "msg-hlen";
+    case DHCP_MSG_ERR_HTYPE:
+        return "msg-htype";
+    case DHCP_MSG_ERR_TRUNCATED:
+        return "msg-truncated";
+    case DHCP_MSG_ERR_OVERRUN:
+        return "msg-overrun";
+    case DHCP_MSG_ERR_NO_END:
+        return "msg-no-end";
+    case DHCP_MSG_ERR_OPT_LEN:
+        return "msg-opt-len";
+    case DHCP_MSG_ERR_LIST_LEN:
+        return "msg-list-len";
+    case DHCP_MSG_ERR_OVERLOAD_NESTED:
+        return "msg-overload-nested";
+    case DHCP_MSG_ERR_OVERLOAD_VALUE:
+        return "msg-overload-value";
+    case DHCP_MSG_ERR_TYPE_MISSING:
+        return "msg-type-missing";
+    case DHCP_MSG_ERR_TYPE_DUP:
+        return "msg-type-dup";
+    case DHCP_MSG_ERR_TYPE_RANGE:
+        return "msg-type-range";
+    case DHCP_MSG_ERR_OPT_DUP:
+        return "msg-opt-dup";
+    case DHCP_MSG_ERR_MAX_SIZE:
+        return "msg-max-size";
+    case DHCP_CLIENT_ERR_STATE:
+        return "client-state";
+    case DHCP_CLIENT_ERR_OP:
+        return "client-op";
+    case DHCP_CLIENT_ERR_XID:
+        return "client-xid";
+    case DHCP_CLIENT_ERR_CHADDR:
+        return "client-chaddr";
+    case DHCP_CLIENT_ERR_UNEXPECTED:
+        return "client-unexpected";
+    case DHCP_CLIENT_ERR_NO_SERVER_ID:
+        return "client-no-server-id";
+    case DHCP_CLIENT_ERR_SERVER_ID:
+        return "client-server-id";
+    case DHCP_CLIENT_ERR_YIADDR:
+        return "client-yiaddr";
+    case DHCP_CLIENT_ERR_NO_LEASE:
+        return "client-no-lease";
+    case DHCP_CLIENT_ERR_MASK:
+        return "client-mask";
+    case DHCP_CLIENT_ERR_FRAME:
+        return "client-frame";
+    case DHCP_CLIENT_ERR_NOT_OURS:
+        return "client-not-ours";
+    case DHCP_SERVER_ERR_OP:
+        return "server-op";
+    case DHCP_SERVER_ERR_TYPE:
+        return "server-type";
+    case DHCP_SERVER_ERR_REQUEST:
+        return "server-request";
+    default:
+        return "unknown";
+    }
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* What the option walk has seen so far, across all three fields. */
+struct walk {
+    struct dhcp_msg *m;
+    uint8_t seen[32]; /* one bit per option code this codec reads */
+    uint8_t overload; /* option 52's value; 0 when absent */
+};
+
+static bool seen_once(struct walk *w, uint8_t code)
+{
+    uint8_t bit = (uint8_t)(1u << (code & 7u));
+    if (w->seen[code >> 3] & bit)
+        return false;
+    w->seen[code >> 3] |= bit;
+    return true;
+}
+
+/* An address list (RFC 2132 §3.5, §3.8): at least one address, a multiple
+ * of 4 bytes. Addresses beyond the struct's capacity are dropped. */
+static int take_addrs(const uint8_t *v, uint8_t len, uint32_t *out, uint8_t *count)
+{
+    if (len == 0 || len % 4u != 0)
+        return DHCP_MSG_ERR_LIST_LEN;
+    unsigned n = len / 4u;
+    if (n > DHCP_MSG_ADDRS_MAX)
+        n = DHCP_MSG_ADDRS_MAX;
+    for (unsigned i = 0; i < n; i++)
+        out[i] = get32(v + (size_t)4u * i);
+    *count = (uint8_t)n;
+    return DHCP_OK;
+}
+
+/* Opaque bytes with a minimum length; cut to the capacity. */
+static int take_bytes(const uint8_t *v, uint8_t len, uint8_t min, uint8_t *out, size_t cap,
+                      uint8_t *out_len)
+{
+    if (len < min)
+        return DHCP_MSG_ERR_OPT_LEN;
+    size_t n = len < cap ? len : cap;
+    memcpy(out, v, n);
+    *out_len = (uint8_t)n;
+    return DHCP_OK;
+}
+
+/* A fixed 4-byte option (RFC 2132 §3.3, §9.1, §9.2, §9.7, §9.11, §9.12). */
+static int take_u32(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint32_t bit,
+                    uint32_t *out)
+{
+    if (len != 4)
+        return DHCP_MSG_ERR_OPT_LEN;
+    if (!seen_once(w, code))
+        return DHCP_MSG_ERR_OPT_DUP;
+    *out = get32(v);
+    w->m->present |= bit;
+    return DHCP_OK;
+}
+
+static int take_option(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, bool main)
+{
+    struct dhcp_msg *m = w->m;
+    switch (code) {
+    case DHCP_OPT_MSG_TYPE:
+        /* RFC 2132 §9.6: length 1, values 1 to 8, and only one of them. */
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_TYPE_DUP;
+        if (len != 1)
+            return DHCP_MSG_ERR_OPT_LEN;
+        if (v[0] < DHCP_DISCOVER || v[0] > DHCP_INFORM)
+            return DHCP_MSG_ERR_TYPE_RANGE;
+        m->type = v[0];
+        return DHCP_OK;
+    case DHCP_OPT_OVERLOAD:
+        /* RFC 2131 §4.1: overload may appear only in the options field;
+         * inside file or sname it would make the walk recurse. */
+        if (!main)
+            return DHCP_MSG_ERR_OVERLOAD_NESTED;
+        if (len != 1)
+            return DHCP_MSG_ERR_OPT_LEN;
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        if (v[0] < 1 || v[0] > 3)
+            return DHCP_MSG_ERR_OVERLOAD_VALUE;
+        w->overload = v[0];
+        return DHCP_OK;
+    case DHCP_OPT_SERVER_ID:
+        return take_u32(w, code, v, len, DHCP_HAVE_SERVER_ID, &m->server_id);
+    case DHCP_OPT_REQUESTED_IP:
+        return take_u32(w, code, v, len, DHCP_HAVE_REQUESTED_IP, &m->requested_ip);
+    case DHCP_OPT_LEASE_TIME:
+        return take_u32(w, code, v, len, DHCP_HAVE_LEASE, &m->lease_s);
+    case DHCP_OPT_T1:
+        return take_u32(w, code, v, len, DHCP_HAVE_T1, &m->t1_s);
+    case DHCP_OPT_T2:
+        return take_u32(w, code, v, len, DHCP_HAVE_T2, &m->t2_s);
+    case DHCP_OPT_SUBNET_MASK:
+        return take_u32(w, code, v, len, DHCP_HAVE_SUBNET_MASK, &m->subnet_mask);
+    case DHCP_OPT_MAX_SIZE:
+        /* RFC 2132 §9.10: length 2, minimum value 576. */
+        if (len != 2)
+            return DHCP_MSG_ERR_OPT_LEN;
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        if (get16(v) < DHCP_MSG_MIN_MAX_SIZE)
+            return DHCP_MSG_ERR_MAX_SIZE;
+        m->max_size = get16(v);
+        m->present |= DHCP_HAVE_MAX_SIZE;
+        return DHCP_OK;
+    case DHCP_OPT_ROUTER:
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_addrs(v, len, m->routers, &m->n_routers);
+    case DHCP_OPT_DNS:
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_addrs(v, len, m->dns, &m->n_dns);
+    case DHCP_OPT_HOSTNAME:
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_bytes(v, len, 1, m->hostname, sizeof m->hostname, &m->hostname_len);
+    case DHCP_OPT_PARAM_LIST:
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_bytes(v, len, 1, m->prl, sizeof m->prl, &m->prl_len);
+    case DHCP_OPT_MESSAGE:
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_bytes(v, len, 1, m->message, sizeof m->message, &m->message_len);
+    case DHCP_OPT_CLIENT_ID:
+        /* RFC 2132 §9.14: type byte plus at least one byte of identifier. */
+        if (!seen_once(w, code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        return take_bytes(v, len, 2, m->client_id, sizeof m->client_id, &m->client_id_len);
+    default:
+        /* Unknown options (domain search 119 among them) are skipped
+         * unread, so nothing inside them can loop or be interpreted. */
+        return DHCP_OK;
+    }
+}
+
+/*
+ * Walks one options field of n bytes. PAD (0) and END (255) are single
+ * bytes (RFC 2132 §3.1, §3.2); every other option is code, length, value.
+ */
+static int walk_field(struct walk *w, const uint8_t *p, size_t n, bool main)
+{
+    size_t i = 0;
+    for (;;) {
+        if (i >= n)
+            return DHCP_MSG_ERR_NO_END;
+        uint8_t code = p[i];
+        if (code == DHCP_OPT_PAD) {
+            i++;
+            continue;
+        }
+        if (code == DHCP_OPT_END)
+            return DHCP_OK;
+        if (n - i < 2)
+            return DHCP_MSG_ERR_TRUNCATED;
+        uint8_t len = p[i + 1];
+        if ((size_t)len > n - i - 2)
+            return DHCP_MSG_ERR_OVERRUN;
+        int rc = take_option(w, code, p + i + 2, len, main);
+        if (rc != DHCP_OK)
+            return rc;
+        i += 2u + len;
+    }
+}
+
+int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
+{
+    if (buf == NULL || out == NULL)
+        return DHCP_ERR_INVAL;
+    if (len < DHCP_MSG_FIXED_LEN)
+        return DHCP_MSG_ERR_SHORT;
+    if (len < DHCP_MSG_OPTIONS_OFF)
+        return DHCP_MSG_ERR_NO_COOKIE;
+    if (memcmp(buf + OFF_COOKIE, magic_cookie, sizeof magic_cookie) != 0)
+        return DHCP_MSG_ERR_COOKIE;
+    if (buf[OFF_OP] != DHCP_BOOTREQUEST && buf[OFF_OP] != DHCP_BOOTREPLY)
+        return DHCP_MSG_ERR_OP;
+    if (buf[OFF_HLEN] > CHADDR_LEN)
+        return DHCP_MSG_ERR_HLEN;
+    if (buf[OFF_HTYPE] != DHCP_HTYPE_ETHERNET || buf[OFF_HLEN] != ETH_HLEN_BYTES)
+        return DHCP_MSG_ERR_HTYPE;
+
+    struct dhcp_msg m;
+    memset(&m, 0, sizeof m);
+    m.op = buf[OFF_OP];
+    m.hops = buf[OFF_HOPS];
+    m.xid = get32(buf + OFF_XID);
+    m.secs = get16(buf + OFF_SECS);
+    /* RFC 2131 §2: the other flag bits are ignored by receivers. */
+    m.broadcast = (get16(buf + OFF_FLAGS) & DHCP_FLAG_BROADCAST) != 0;
+    m.ciaddr = get32(buf + OFF_CIADDR);
+    m.yiaddr = get32(buf + OFF_YIADDR);
+    m.siaddr = get32(buf + OFF_SIADDR);
+    m.giaddr = get32(buf + OFF_GIADDR);
+    memcpy(m.chaddr, buf + OFF_CHADDR, sizeof m.chaddr);
+
+    struct walk w;
+    memset(&w, 0, sizeof w);
+    w.m = &m;
+    int rc = walk_field(&w, buf + DHCP_MSG_OPTIONS_OFF, len - DHCP_MSG_OPTIONS_OFF, true);
+    /* RFC 2131 §4.1: with overload, file is read before sname. */
+    if (rc == DHCP_OK && (w.overload & OVERLOAD_FILE))
+        rc = walk_field(&w, buf + OFF_FILE, FILE_LEN, false);
+    if (rc == DHCP_OK && (w.overload & OVERLOAD_SNAME))
+        rc = walk_field(&w, buf + OFF_SNAME, SNAME_LEN, false);
+    if (rc != DHCP_OK)
+        return rc;
+    /* RFC 2131 §3: every DHCP message carries a message type. */
+    if (m.type == 0)
+        return DHCP_MSG_ERR_TYPE_MISSING;
+    *out = m;
+    return DHCP_OK;
+}
+
+/* Bytes of options m produces, END included. */
+static size_t options_len(const struct dhcp_msg *m)
+{
+    size_t n = 3 + 1; /* message type, END */
+    static const uint32_t u32_bits[] = {DHCP_HAVE_SERVER_ID, DHCP_HAVE_REQUESTED_IP,
+                                        DHCP_HAVE_LEASE,     DHCP_HAVE_T1,
+                                        DHCP_HAVE_T2,        DHCP_HAVE_SUBNET_MASK};
+    for (size_t i = 0; i < sizeof u32_bits / sizeof u32_bits[0]; i++) {
+        if (m->present & u32_bits[i])
+            n += 6;
+    }
+    if (m->present & DHCP_HAVE_MAX_SIZE)
+        n += 4;
+    if (m->n_routers)
+        n += 2u + 4u * m->n_routers;
+    if (m->n_dns)
+        n += 2u + 4u * m->n_dns;
+    if (m->hostname_len)
+        n += 2u + m->hostname_len;
+    if (m->client_id_len)
+        n += 2u + m->client_id_len;
+    if (m->prl_len)
+        n += 2u + m->prl_len;
+    if (m->message_len)
+        n += 2u + m->message_len;
+    return n;
+}
+
+static bool valid_for_build(const struct dhcp_msg *m)
+{
+    if (m->op != DHCP_BOOTREQUEST && m->op != DHCP_BOOTREPLY)
+        return false;
+    if (m->type < DHCP_DISCOVER || m->type > DHCP_INFORM)
+        return false;
+    if (m->n_routers > DHCP_MSG_ADDRS_MAX || m->n_dns > DHCP_MSG_ADDRS_MAX ||
+        m->hostname_len > DHCP_MSG_HOSTNAME_MAX || m->prl_len > DHCP_MSG_PRL_MAX ||
+        m->client_id_len > DHCP_MSG_CLIENT_ID_MAX || m->message_len > DHCP_MSG_TEXT_MAX)
+        return false;
+    if (m->client_id_len == 1)
+        return false;
+    if ((m->present & DHCP_HAVE_MAX_SIZE) && m->max_size < DHCP_MSG_MIN_MAX_SIZE)
+        return false;
+    return true;
+}
+
+static uint8_t *put_u32_opt(uint8_t *p, uint8_t code, uint32_t v)
+{
+    p[0] = code;
+    p[1] = 4;
+    put32(p + 2, v);
+    return p + 6;
+}
+
+static uint8_t *put_addrs(uint8_t *p, uint8_t code, const uint32_t *a, uint8_t n)
+{
+    p[0] = code;
+    p[1] = (uint8_t)(4u * n);
+    for (unsigned i = 0; i < n; i++)
+        put32(p + 2 + (size_t)4u * i, a[i]);
+    return p + 2 + (size_t)4u * n;
+}
+
+static uint8_t *put_bytes(uint8_t *p, uint8_t code, const uint8_t *v, uint8_t n)
+{
+    p[0] = code;
+    p[1] = n;
+    memcpy(p + 2, v, n);
+    return p + 2 + n;
+}
+
+int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *out_len)
+{
+    if (m == NULL || buf == NULL || out_len == NULL || !valid_for_build(m))
+        return DHCP_ERR_INVAL;
+    size_t len = DHCP_MSG_OPTIONS_OFF + options_len(m);
+    if (len < DHCP_MSG_MIN_LEN)
+        len = DHCP_MSG_MIN_LEN;
+    if (cap < len)
+        return DHCP_ERR_NOSPACE;
+    /* Everything not written below (sname, file, chaddr padding, the
+     * padding after END) is zero, so the bytes depend only on m. */
+    memset(buf, 0, len);
+    buf[OFF_OP] = m->op;
+    buf[OFF_HTYPE] = DHCP_HTYPE_ETHERNET;
+    buf[OFF_HLEN] = ETH_HLEN_BYTES;
+    buf[OFF_HOPS] = m->hops;
+    put32(buf + OFF_XID, m->xid);
+    put16(buf + OFF_SECS, m->secs);
+    put16(buf + OFF_FLAGS, m->broadcast ? DHCP_FLAG_BROADCAST : 0);
+    put32(buf + OFF_CIADDR, m->ciaddr);
+    put32(buf + OFF_YIADDR, m->yiaddr);
+    put32(buf + OFF_SIADDR, m->siaddr);
+    put32(buf + OFF_GIADDR, m->giaddr);
+    memcpy(buf + OFF_CHADDR, m->chaddr, sizeof m->chaddr);
+    memcpy(buf + OFF_COOKIE, magic_cookie, sizeof magic_cookie);
+
+    uint8_t *p = buf + DHCP_MSG_OPTIONS_OFF;
+    /* Message type first: some servers and relays look only there. */
+    p[0] = DHCP_OPT_MSG_TYPE;
+    p[1] = 1;
+    p[2] = m->type;
+    p += 3;
+    if (m->present & DHCP_HAVE_SERVER_ID)
+        p = put_u32_opt(p, DHCP_OPT_SERVER_ID, m->server_id);
+    if (m->present & DHCP_HAVE_REQUESTED_IP)
+        p = put_u32_opt(p, DHCP_OPT_REQUESTED_IP, m->requested_ip);
+    if (m->present & DHCP_HAVE_LEASE)
+        p = put_u32_opt(p, DHCP_OPT_LEASE_TIME, m->lease_s);
+    if (m->present & DHCP_HAVE_T1)
+        p = put_u32_opt(p, DHCP_OPT_T1, m->t1_s);
+    if (m->present & DHCP_HAVE_T2)
+        p = put_u32_opt(p, DHCP_OPT_T2, m->t2_s);
+    if (m->present & DHCP_HAVE_SUBNET_MASK)
+        p = put_u32_opt(p, DHCP_OPT_SUBNET_MASK, m->subnet_mask);
+    if (m->n_routers)
+        p = put_addrs(p, DHCP_OPT_ROUTER, m->routers, m->n_routers);
+    if (m->n_dns)
+        p = put_addrs(p, DHCP_OPT_DNS, m->dns, m->n_dns);
+    if (m->hostname_len)
+        p = put_bytes(p, DHCP_OPT_HOSTNAME, m->hostname, m->hostname_len);
+    if (m->client_id_len)
+        p = put_bytes(p, DHCP_OPT_CLIENT_ID, m->client_id, m->client_id_len);
+    if (m->prl_len)
+        p = put_bytes(p, DHCP_OPT_PARAM_LIST, m->prl, m->prl_len);
+    if (m->present & DHCP_HAVE_MAX_SIZE) {
+        p[0] = DHCP_OPT_MAX_SIZE;
+        p[1] = 2;
+        put16(p + 2, m->max_size);
+        p += 4;
+    }
+    if (m->message_len)
+        p = put_bytes(p, DHCP_OPT_MESSAGE, m->message, m->message_len);
+    *p = DHCP_OPT_END;
+    *out_len = len;
+    return DHCP_OK;
+}
+
+bool dhcp_msg_equal(const struct dhcp_msg *a, const struct dhcp_msg *b)
+{
+    if (a->op != b->op || a->hops != b->hops || a->xid != b->xid || a->secs != b->secs ||
+        a->broadcast != b->broadcast || a->ciaddr != b->ciaddr || a->yiaddr != b->yiaddr ||
+        a->siaddr != b->siaddr || a->giaddr != b->giaddr ||
+        memcmp(a->chaddr, b->chaddr, sizeof a->chaddr) != 0)
+        return false;
+    if (a->present != b->present || a->type != b->type)
+        return false;
+    if (((a->present & DHCP_HAVE_SERVER_ID) && a->server_id != b->server_id) ||
+        ((a->present & DHCP_HAVE_REQUESTED_IP) && a->requested_ip != b->requested_ip) ||
+        ((a->present & DHCP_HAVE_LEASE) && a->lease_s != b->lease_s) ||
+        ((a->present & DHCP_HAVE_T1) && a->t1_s != b->t1_s) ||
+        ((a->present & DHCP_HAVE_T2) && a->t2_s != b->t2_s) ||
+        ((a->present & DHCP_HAVE_SUBNET_MASK) && a->subnet_mask != b->subnet_mask) ||
+        ((a->present & DHCP_HAVE_MAX_SIZE) && a->max_size != b->max_size))
+        return false;
+    if (a->n_routers != b->n_routers || a->n_dns != b->n_dns ||
+        a->hostname_len != b->hostname_len || a->prl_len != b->prl_len ||
+        a->client_id_len != b->client_id_len || a->message_len != b->message_len)
+        return false;
+    if (a->n_routers > DHCP_MSG_ADDRS_MAX || a->n_dns > DHCP_MSG_ADDRS_MAX ||
+        a->hostname_len > DHCP_MSG_HOSTNAME_MAX || a->prl_len > DHCP_MSG_PRL_MAX ||
+        a->client_id_len > DHCP_MSG_CLIENT_ID_MAX || a->message_len > DHCP_MSG_TEXT_MAX)
+        return false;
+    for (unsigned i = 0; i < a->n_routers; i++) {
+        if (a->routers[i] != b->routers[i])
+            return false;
+    }
+    for (unsigned i = 0; i < a->n_dns; i++) {
+        if (a->dns[i] != b->dns[i])
+            return false;
+    }
+    return memcmp(a->hostname, b->hostname, a->hostname_len) == 0 &&
+           memcmp(a->prl, b->prl, a->prl_len) == 0 &&
+           memcmp(a->client_id, b->client_id, a->client_id_len) == 0 &&
+           memcmp(a->message, b->message, a->message_len) == 0;
+}
+
+int dhcp_tx_frame(const struct dhcp_tx *tx, const uint8_t *src_mac, const uint8_t *dst_mac,
+                  uint8_t *frame, size_t cap, size_t *out_len)
+{
+    if (tx == NULL || src_mac == NULL || frame == NULL || out_len == NULL || tx->len == 0 ||
+        tx->buf != frame + NP_UDP_FRAME_HLEN)
+        return DHCP_ERR_INVAL;
+    struct np_udp_frame f;
+    memset(&f, 0, sizeof f);
+    if (tx->dest == DHCP_DEST_UNICAST) {
+        if (dst_mac == NULL)
+            return DHCP_ERR_INVAL;
+        memcpy(f.dst_mac, dst_mac, sizeof f.dst_mac);
+    } else {
+        memcpy(f.dst_mac, tx->dst_mac, sizeof f.dst_mac);
+    }
+    memcpy(f.src_mac, src_mac, sizeof f.src_mac);
+    f.src_ip = tx->src_ip;
+    f.dst_ip = tx->dst_ip;
+    f.src_port = tx->src_port;
+    f.dst_port = tx->dst_port;
+    f.ttl = 64;
+    int rc = np_udp_frame_build(frame, cap, &f, tx->len, out_len);
+    if (rc == NP_ERR_NOSPACE)
+        return DHCP_ERR_NOSPACE;
+    return rc == NP_OK ? DHCP_OK : DHCP_ERR_INVAL;
+}
