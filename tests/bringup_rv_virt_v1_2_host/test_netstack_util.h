@@ -1,0 +1,199 @@
+/*
+ * Shared rig of the netstack tests: one host with its storage, optionally
+ * virt0 on the fake virtio-mmio device (with a capture of what the driver
+ * transmits, or the stub peer behind it), a record of events and of what
+ * the tap saw, and builders for the frames the tests inject.
+ */
+#ifndef RVNET_TESTS_NETSTACK_UTIL_H
+#define RVNET_TESTS_NETSTACK_UTIL_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "netproto/netproto.h"
+#include "netstack/netstack.h"
+#include "stub_peer.h"
+#include "vnet_harness.h"
+
+#define NT_CAP 64u
+#define NT_EV 64u
+#define NT_ARP 4u
+
+static const uint8_t nt_peer_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
+static const uint8_t nt_our_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t nt_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+struct nt_frame {
+    size_t len;
+    uint8_t b[NS_FRAME_MAX];
+};
+
+struct nt {
+    struct ns_host ns;
+    struct ns_config cfg;
+    struct lo_slot lo[LO_DEPTH_DEFAULT];
+    struct ns_arp_entry arp[NT_ARP];
+    struct ns_frame hold[NT_ARP];
+    struct vnet_harness h;
+    bool have_dev;
+    struct stub_peer peer;
+    /* what the driver transmitted (when no peer is installed) */
+    unsigned ncap;
+    struct nt_frame cap[NT_CAP];
+    /* events */
+    unsigned nev;
+    struct ns_event ev[NT_EV];
+    /* tap */
+    unsigned tap[NS_IF_COUNT][2];
+    uint64_t now;
+};
+
+static inline void nt_cap_fn(void *ctx, const uint8_t *frame, size_t len)
+{
+    struct nt *t = ctx;
+    if (t->ncap < NT_CAP) {
+        t->cap[t->ncap].len = len;
+        memcpy(t->cap[t->ncap].b, frame, len);
+    }
+    t->ncap++;
+}
+
+static inline void nt_event_fn(void *ctx, const struct ns_event *ev)
+{
+    struct nt *t = ctx;
+    if (t->nev < NT_EV)
+        t->ev[t->nev] = *ev;
+    t->nev++;
+}
+
+static inline void nt_tap_fn(void *ctx, enum ns_ifid ifid, enum ns_dir dir, const uint8_t *frame,
+                             size_t len)
+{
+    struct nt *t = ctx;
+    (void)frame;
+    (void)len;
+    t->tap[ifid][dir]++;
+}
+
+/* A rig: with_dev brings virt0 up on a legacy fake with a TX capture. The
+ * caller may change t->cfg before nt_start. */
+static inline struct nt *nt_new(bool with_dev)
+{
+    struct nt *t = calloc(1, sizeof(*t));
+    if (!t)
+        abort();
+    ns_config_defaults(&t->cfg);
+    t->cfg.lo_slots = t->lo;
+    t->cfg.lo_depth = LO_DEPTH_DEFAULT;
+    t->cfg.arp = t->arp;
+    t->cfg.arp_hold = t->hold;
+    t->cfg.arp_n = NT_ARP;
+    t->cfg.event = nt_event_fn;
+    t->cfg.event_ctx = t;
+    t->cfg.tap = nt_tap_fn;
+    t->cfg.tap_ctx = t;
+    if (with_dev) {
+        if (vnet_harness_open(&t->h, 1, NULL) != 0 || vnet_harness_up(&t->h) != VNET_OK)
+            abort();
+        t->have_dev = true;
+        t->h.fake.on_tx = nt_cap_fn;
+        t->h.fake.port_ctx = t;
+        t->cfg.virt0 = &t->h.dev;
+    }
+    return t;
+}
+
+static inline int nt_start(struct nt *t)
+{
+    return ns_init(&t->ns, &t->cfg);
+}
+
+static inline void nt_free(struct nt *t)
+{
+    if (t->have_dev)
+        vnet_harness_close(&t->h);
+    free(t);
+}
+
+static inline int nt_poll(struct nt *t)
+{
+    t->peer.now_ms = t->now;
+    return ns_poll(&t->ns, t->now);
+}
+
+static inline struct ns_counters nt_cnt(const struct nt *t)
+{
+    struct ns_counters c;
+    ns_counters(&t->ns, &c);
+    return c;
+}
+
+/* An IPv4 packet around plen bytes already at f + 34, in an Ethernet frame
+ * dst/src. Returns the frame length. */
+static inline size_t nt_ip_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint8_t proto,
+                                 uint32_t sip, uint32_t dip, size_t plen)
+{
+    struct np_ipv4 h;
+    struct np_eth e;
+    size_t n;
+    memset(&h, 0, sizeof(h));
+    h.ttl = 64;
+    h.proto = proto;
+    h.src = sip;
+    h.dst = dip;
+    memset(&e, 0, sizeof(e));
+    memcpy(e.dst, dst, 6);
+    memcpy(e.src, src, 6);
+    e.type = NP_ETHERTYPE_IPV4;
+    if (np_ipv4_build(f + 14, NS_FRAME_MAX - 14, &h, plen, &n) != NP_OK ||
+        np_eth_build(f, NS_FRAME_MAX, &e, n, &n) != NP_OK)
+        abort();
+    return n;
+}
+
+/* An echo request (id, seq, payload of plen bytes i*3+seq). */
+static inline size_t nt_echo_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint32_t sip,
+                                   uint32_t dip, uint16_t id, uint16_t seq, size_t plen)
+{
+    struct np_icmp m = {NP_ICMP_ECHO_REQUEST, 0, id, seq, NULL, 0};
+    size_t n;
+    for (size_t i = 0; i < plen; i++)
+        f[34 + 8 + i] = (uint8_t)(i * 3u + seq);
+    if (np_icmp_build(f + 34, NS_FRAME_MAX - 34, &m, plen, &n) != NP_OK)
+        abort();
+    return nt_ip_frame(f, dst, src, NP_IP_PROTO_ICMP, sip, dip, n);
+}
+
+static inline size_t nt_arp_frame(uint8_t *f, const uint8_t *edst, uint16_t op, const uint8_t *sha,
+                                  uint32_t spa, const uint8_t *tha, uint32_t tpa)
+{
+    struct np_arp a;
+    struct np_eth e;
+    size_t n;
+    a.op = op;
+    memcpy(a.sha, sha, 6);
+    a.spa = spa;
+    memcpy(a.tha, tha, 6);
+    a.tpa = tpa;
+    memcpy(e.dst, edst, 6);
+    memcpy(e.src, sha, 6);
+    e.type = NP_ETHERTYPE_ARP;
+    if (np_arp_build(f + 14, NS_FRAME_MAX - 14, &a, &n) != NP_OK ||
+        np_eth_build(f, NS_FRAME_MAX, &e, n, &n) != NP_OK)
+        abort();
+    return n;
+}
+
+static inline size_t nt_udp_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint32_t sip,
+                                  uint32_t dip, uint16_t sport, uint16_t dport, const void *data,
+                                  size_t len)
+{
+    struct np_udp u = {sport, dport, false, NULL, 0};
+    size_t n;
+    memcpy(f + 42, data, len);
+    if (np_udp_build(f + 34, NS_FRAME_MAX - 34, &u, sip, dip, len, &n) != NP_OK)
+        abort();
+    return nt_ip_frame(f, dst, src, NP_IP_PROTO_UDP, sip, dip, n);
+}
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * virt0 end to end: the netstack on the virtio-net frontend on the fake
+ * virtio-mmio device, with the stub peer (10.0.2.2, answering DHCP, ARP and
+ * ICMP) on the far side, so every frame crosses the real rings. DHCP on the
+ * wire (QEMU slirp's options, and restrict=on's), DHCP against the
+ * in-process stub with no device at all, RENEWED changing nothing, LOST
+ * unconfiguring.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "test_netstack_util.h"
+
+#define OUR NP_IPV4(10, 0, 2, 15)
+#define PEER NP_IPV4(10, 0, 2, 2)
+#define DNS NP_IPV4(10, 0, 2, 3)
+#define MASK24 NP_IPV4(255, 255, 255, 0)
+
+/* Polls, jumping to the next deadline, until an event of `type` arrives.
+ * Returns its index in t->ev. */
+static unsigned run_until(struct nt *t, enum ns_event_type type, unsigned max_polls)
+{
+    unsigned seen = t->nev;
+    for (unsigned i = 0; i < max_polls; i++) {
+        assert_int_equal(nt_poll(t), NS_OK);
+        for (unsigned k = seen; k < t->nev && k < NT_EV; k++)
+            if (t->ev[k].type == type)
+                return k;
+        seen = t->nev;
+        uint64_t d = ns_next_deadline(&t->ns);
+        t->now = d != UINT64_MAX && d > t->now + 1 ? d : t->now + 1;
+    }
+    fail_msg("no event %d after %u polls", (int)type, max_polls);
+    return 0;
+}
+
+static struct nt *wire_rig(uint32_t version, const struct dhcp_server_config *srv)
+{
+    struct nt *t = nt_new(false);
+    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
+    assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
+    t->have_dev = true;
+    assert_int_equal(stub_peer_init(&t->peer, &t->h.fake, srv), 0);
+    t->cfg.virt0 = &t->h.dev;
+    t->cfg.dhcp = NS_DHCP_WIRE;
+    t->cfg.dhcp_client.seed = 42;
+    assert_int_equal(nt_start(t), NS_OK);
+    t->now = 1000;
+    return t;
+}
+
+/* Every frame crossed the rings: what the stack counted, what the tap saw,
+ * what the frontend counted and what the fake device moved all agree. */
+static void check_rings(const struct nt *t)
+{
+    struct ns_counters c = nt_cnt(t);
+    struct vnet_counters v;
+    vnet_counters(&t->h.dev, &v);
+    assert_int_equal(t->h.fake.violations, 0);
+    assert_true(c.tx_frames[NS_IF_VIRT0] > 0);
+    assert_int_equal(c.tx_frames[NS_IF_VIRT0], v.tx_frames);
+    assert_int_equal(c.tx_frames[NS_IF_VIRT0], t->h.fake.stats.tx_frames);
+    assert_int_equal(c.tx_frames[NS_IF_VIRT0], t->peer.stats.frames_in);
+    assert_int_equal(c.tx_frames[NS_IF_VIRT0], t->tap[NS_IF_VIRT0][NS_DIR_TX]);
+    assert_int_equal(c.rx_frames[NS_IF_VIRT0], v.rx_frames);
+    assert_int_equal(c.rx_frames[NS_IF_VIRT0], t->h.fake.stats.rx_delivered);
+    assert_int_equal(c.rx_frames[NS_IF_VIRT0], t->tap[NS_IF_VIRT0][NS_DIR_RX]);
+    assert_int_equal(t->peer.stats.inject_fail, 0);
+}
+
+static void dhcp_wire_then_ping(uint32_t version)
+{
+    struct nt *t = wire_rig(version, NULL);
+    unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
+    const struct ns_event *e = &t->ev[k];
+    assert_int_equal(e->addr, OUR);
+    assert_int_equal(e->mask, MASK24);
+    assert_int_equal(e->gw, PEER);
+    assert_int_equal(e->dns, DNS);
+    assert_int_equal(e->server, PEER);
+    assert_int_equal(e->lease_s, 86400);
+    assert_int_equal(e->have, NS_HAVE_MASK | NS_HAVE_ROUTER | NS_HAVE_DNS);
+    struct ns_if_info i;
+    assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
+    assert_int_equal(i.addr, OUR);
+    assert_int_equal(i.mask, MASK24);
+    assert_int_equal(i.gw, PEER);
+    assert_int_equal(i.dns, DNS);
+    assert_int_equal(ns_dhcp_state(&t->ns), DHCP_CLIENT_BOUND);
+    assert_int_equal(t->peer.stats.dhcp_replies, 2); /* OFFER and ACK */
+    assert_int_equal(nt_cnt(t).dhcp_out, 2);         /* DISCOVER and REQUEST */
+    assert_int_equal(nt_cnt(t).dhcp_dropped, 0);
+
+    struct ns_ping_params p = {PEER, 0x77, 3, 56, 1000, 2000};
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    run_until(t, NS_EV_PING_DONE, 50);
+    struct ns_ping_result r;
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.sent, 3);
+    assert_int_equal(r.received, 3);
+    assert_int_equal(r.out_of_order, 0);
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(t->peer.stats.icmp_replies, 3);
+    assert_int_equal(t->peer.stats.arp_replies, 1); /* resolved once, then cached */
+    uint8_t mac[6];
+    assert_int_equal(ns_arp_lookup(&t->ns, PEER, mac), NS_OK);
+    assert_memory_equal(mac, nt_peer_mac, 6);
+    check_rings(t);
+    struct ns_counters c = nt_cnt(t);
+    assert_int_equal(c.ping_bad, 0);
+    assert_int_equal(c.eth_not_ours + c.ip_not_ours + c.icmp_bad + c.udp_bad, 0);
+    nt_free(t);
+}
+
+static void test_dhcp_wire_then_ping_legacy(void **state)
+{
+    (void)state;
+    dhcp_wire_then_ping(1);
+}
+
+static void test_dhcp_wire_then_ping_modern(void **state)
+{
+    (void)state;
+    dhcp_wire_then_ping(2);
+}
+
+/* slirp restrict=on: no router, no DNS option. The lease says so, the
+ * link still works, and off-link has no route. */
+static void test_dhcp_wire_restricted(void **state)
+{
+    (void)state;
+    struct dhcp_server_config srv;
+    dhcp_server_config_defaults(&srv);
+    srv.router = 0;
+    srv.dns = 0;
+    srv.always_broadcast = true;
+    struct nt *t = wire_rig(1, &srv);
+    unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
+    assert_int_equal(t->ev[k].addr, OUR);
+    assert_int_equal(t->ev[k].have, NS_HAVE_MASK);
+    assert_int_equal(t->ev[k].gw, 0);
+    assert_int_equal(t->ev[k].dns, 0);
+    struct ns_ping_params p = {PEER, 1, 1, 56, 0, 5000};
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    run_until(t, NS_EV_PING_DONE, 20);
+    struct ns_ping_result r;
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.received, 1);
+    p.dst = NP_IPV4(8, 8, 8, 8);
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    run_until(t, NS_EV_PING_DONE, 20);
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.errors, 1);
+    assert_int_equal(r.received, 0);
+    assert_int_equal(nt_cnt(t).ip_no_route, 1);
+    check_rings(t);
+    nt_free(t);
+}
+
+/* In-process stub: no device, no frame anywhere, bound in one poll. */
+static void test_dhcp_stub_without_device(void **state)
+{
+    (void)state;
+    struct nt *t = nt_new(false);
+    t->cfg.dhcp = NS_DHCP_STUB;
+    assert_int_equal(nt_start(t), NS_OK);
+    t->now = 0;
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(t->nev, 1);
+    assert_int_equal(t->ev[0].type, NS_EV_DHCP_BOUND);
+    assert_int_equal(t->ev[0].addr, OUR);
+    assert_int_equal(t->ev[0].gw, PEER);
+    assert_int_equal(t->ev[0].dns, DNS);
+    struct ns_if_info i;
+    assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
+    assert_int_equal(i.addr, OUR);
+    struct ns_counters c = nt_cnt(t);
+    assert_int_equal(c.dhcp_out, 2);
+    assert_int_equal(c.dhcp_in, 2);
+    assert_int_equal(c.tx_no_device, 0); /* no gratuitous ARP attempted */
+    assert_int_equal(t->tap[NS_IF_VIRT0][NS_DIR_TX] + t->tap[NS_IF_VIRT0][NS_DIR_RX], 0);
+    assert_int_equal(t->tap[NS_IF_LO][NS_DIR_TX], 0);
+    /* Our own virt0 address is reached through lo. */
+    struct ns_ping_params p = {OUR, 5, 1, 56, 0, 0};
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    struct ns_ping_result r;
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.received, 1);
+    assert_int_equal(t->tap[NS_IF_LO][NS_DIR_TX], 2);
+    nt_free(t);
+}
+
+/* At T1 the client renews; the stub gives the same lease: RENEWED, and the
+ * interface is left exactly as it was (here with a gateway the test set by
+ * hand, which a reconfiguration would overwrite). */
+static void test_renewed_changes_nothing(void **state)
+{
+    (void)state;
+    struct nt *t = nt_new(false);
+    t->cfg.dhcp = NS_DHCP_STUB;
+    assert_int_equal(nt_start(t), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(t->ev[0].type, NS_EV_DHCP_BOUND);
+    uint64_t expire = ns_dhcp_lease(&t->ns)->expire_ms;
+    const uint32_t marker_gw = NP_IPV4(10, 0, 2, 99);
+    assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, MASK24, marker_gw), NS_OK);
+    unsigned k = run_until(t, NS_EV_DHCP_RENEWED, 10);
+    assert_int_equal(t->now, 43200u * 1000u); /* T1 = lease / 2 */
+    assert_int_equal(t->ev[k].addr, OUR);
+    struct ns_if_info i;
+    assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
+    assert_int_equal(i.gw, marker_gw);
+    assert_int_equal(i.addr, OUR);
+    assert_true(ns_dhcp_lease(&t->ns)->expire_ms > expire);
+    nt_free(t);
+}
+
+/* Wire mode, RENEWED: no gratuitous ARP either. LOST: virt0 unconfigured. */
+static void test_renew_on_wire_then_lost(void **state)
+{
+    (void)state;
+    struct nt *t = wire_rig(1, NULL);
+    run_until(t, NS_EV_DHCP_BOUND, 20);
+    uint32_t arp_before = nt_cnt(t).arp_req_out;
+    run_until(t, NS_EV_DHCP_RENEWED, 20);
+    /* The renewal is unicast to the server: at most one request to
+     * resolve it (the entry expired long ago), no announcement. */
+    assert_int_equal(nt_cnt(t).arp_req_out, arp_before + 1);
+    struct ns_if_info i;
+    assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
+    assert_int_equal(i.addr, OUR);
+    /* The server goes away: the lease runs out. */
+    t->peer.answer_dhcp = false;
+    unsigned k = run_until(t, NS_EV_DHCP_LOST, 200);
+    assert_int_equal(t->ev[k].addr, 0);
+    assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
+    assert_int_equal(i.addr, 0);
+    assert_int_equal(i.gw, 0);
+    check_rings(t);
+    nt_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dhcp_wire_then_ping_legacy),
+        cmocka_unit_test(test_dhcp_wire_then_ping_modern),
+        cmocka_unit_test(test_dhcp_wire_restricted),
+        cmocka_unit_test(test_dhcp_stub_without_device),
+        cmocka_unit_test(test_renewed_changes_nothing),
+        cmocka_unit_test(test_renew_on_wire_then_lost),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

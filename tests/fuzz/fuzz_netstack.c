@@ -1,0 +1,134 @@
+/*
+ * The netstack on arbitrary frames, into virt0 through the fake
+ * virtio-mmio device (so the frontend's RX path runs too) and into lo, each
+ * followed by a poll at a time the input chooses. The stub peer may sit
+ * behind the device, answering what the stack sends (ARP, DHCP, ICMP).
+ *
+ * Input: one flags byte (bit 0: DHCP on the wire, else 10.0.2.15/24
+ * static; bit 1: stub peer attached; bit 2: virt0 down half way), then
+ * records of [selector][len hi][len lo][len bytes]: selector bit 0 picks lo,
+ * bits 1..3 advance the clock by that many seconds, bit 4 pings 10.0.2.2,
+ * bit 5 sends a UDP datagram to 10.0.2.2:7. A short last record takes what
+ * is left.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netstack/netstack.h"
+#include "stub_peer.h"
+#include "vnet_harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_RECORDS 48u
+
+static struct vnet_harness h;
+static bool opened;
+static struct ns_host ns;
+static struct lo_slot lo[LO_DEPTH_DEFAULT];
+static struct ns_arp_entry arp[4];
+static struct ns_frame hold[4];
+static struct stub_peer peer;
+static struct ns_udp_sock udp;
+static struct ns_dgram udp_q[4];
+static struct ns_raw_sock raw_icmp, raw_exp;
+static struct ns_dgram raw_q1[4], raw_q2[4];
+
+static void sink(void *ctx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    (void)frame;
+    (void)len;
+}
+
+static void check(void)
+{
+    struct ns_counters c;
+    ns_counters(&ns, &c);
+    if (lo_pending(&ns.lo) > LO_DEPTH_DEFAULT || ns.udp != &udp)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    if (!opened) {
+        if (vnet_harness_open(&h, 1, NULL) != 0)
+            abort();
+        opened = true;
+    }
+    /* A fresh device, wire and host for every input. */
+    h.fake.pending_n = 0;
+    h.fake.pending_head = 0;
+    if (vnet_harness_up(&h) != VNET_OK)
+        abort();
+    uint8_t flags = data[0];
+    data++;
+    size--;
+    h.fake.on_tx = sink;
+    h.fake.port_ctx = NULL;
+    if (flags & 2u) {
+        if (stub_peer_init(&peer, &h.fake, NULL) != 0)
+            abort();
+    }
+    struct ns_config cfg;
+    ns_config_defaults(&cfg);
+    cfg.virt0 = &h.dev;
+    cfg.lo_slots = lo;
+    cfg.lo_depth = LO_DEPTH_DEFAULT;
+    cfg.arp = arp;
+    cfg.arp_hold = hold;
+    cfg.arp_n = 4;
+    cfg.dhcp = (flags & 1u) ? NS_DHCP_WIRE : NS_DHCP_OFF;
+    if (ns_init(&ns, &cfg) != NS_OK)
+        abort();
+    if (!(flags & 1u))
+        ns_if_set_addr(&ns, NS_IF_VIRT0, 0x0a00020fu, 0xffffff00u, 0x0a000202u);
+    if (ns_udp_bind(&ns, &udp, 7, udp_q, 4) != NS_OK ||
+        ns_raw_open(&ns, &raw_icmp, 1, raw_q1, 4) != NS_OK ||
+        ns_raw_open(&ns, &raw_exp, 253, raw_q2, 4) != NS_OK)
+        abort();
+
+    uint64_t now = 0;
+    for (unsigned r = 0; r < MAX_RECORDS && size >= 3; r++) {
+        uint8_t sel = data[0];
+        size_t len = ((size_t)data[1] << 8) | data[2];
+        data += 3;
+        size -= 3;
+        if (len > size)
+            len = size;
+        now += (uint64_t)((sel >> 1) & 7u) * 1000u;
+        peer.now_ms = now;
+        if (sel & 1u)
+            (void)ns_lo_inject(&ns, data, len);
+        else
+            (void)fake_vnet_inject(&h.fake, data, len);
+        if (sel & 0x10u) {
+            struct ns_ping_params p = {0x0a000202u, 1, 2, 16, 500, 1000};
+            (void)ns_ping_start(&ns, &p);
+        }
+        if (sel & 0x20u)
+            (void)ns_udp_send(&ns, &udp, 0x0a000202u, 7, data, len > 64 ? 64 : len);
+        if ((flags & 4u) && r == 8)
+            ns_if_set_up(&ns, NS_IF_VIRT0, false);
+        (void)ns_poll(&ns, now);
+        check();
+        uint8_t buf[NS_DGRAM_MAX];
+        size_t n;
+        (void)ns_udp_recv(&udp, buf, sizeof(buf), &n, NULL, NULL);
+        (void)ns_raw_recv(&raw_icmp, buf, sizeof(buf), &n, NULL);
+        (void)ns_raw_recv(&raw_exp, buf, sizeof(buf), &n, NULL);
+        data += len;
+        size -= len;
+    }
+    /* Drain whatever the device still holds. */
+    for (unsigned i = 0; i < 4; i++) {
+        now += 1000;
+        peer.now_ms = now;
+        (void)ns_poll(&ns, now);
+        check();
+    }
+    return 0;
+}

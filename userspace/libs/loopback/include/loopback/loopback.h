@@ -1,0 +1,82 @@
+/*
+ * The lo device: a bounded FIFO of frames in caller-provided slots. What
+ * lo_send puts in comes back out of lo_poll, byte for byte and in order.
+ * A send into a full queue fails with LO_ERR_FULL and counts the drop;
+ * nothing is ever lost silently and nothing is overwritten.
+ *
+ * The netstack puts Ethernet II frames with all-zero addresses on lo (as a
+ * capture on Linux's lo shows them), but this device does not look inside:
+ * any 1..LO_FRAME_MAX bytes go.
+ *
+ * No call allocates, blocks or aborts.
+ */
+#ifndef LOOPBACK_LOOPBACK_H
+#define LOOPBACK_LOOPBACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LO_FRAME_MAX 1514u   /* bytes per slot: one Ethernet frame without FCS */
+#define LO_DEPTH_DEFAULT 16u /* slots, when the caller has no better idea */
+#define LO_DEPTH_MAX 0xffffu
+
+/* Errors: every fallible call returns 0 or one of these (all negative). */
+enum lo_err {
+    LO_OK = 0,
+    LO_ERR_INVAL = -1,   /* a NULL pointer, depth 0 or above LO_DEPTH_MAX */
+    LO_ERR_FULL = -2,    /* every slot holds a frame: dropped and counted */
+    LO_ERR_TOO_BIG = -3, /* empty, or longer than LO_FRAME_MAX: dropped and counted */
+};
+
+/* A short, stable name for an error code ("full", ...); never NULL. */
+const char *lo_strerror(int err);
+
+struct lo_slot {
+    uint16_t len;
+    uint8_t data[LO_FRAME_MAX];
+};
+
+struct lo_counters {
+    uint64_t tx_frames, tx_bytes; /* accepted by lo_send */
+    uint64_t rx_frames, rx_bytes; /* handed out by lo_poll */
+    uint64_t drop_full;           /* lo_send into a full queue */
+    uint64_t drop_len;            /* lo_send of 0 or more than LO_FRAME_MAX bytes */
+};
+
+/* Every field is private; use the functions below. */
+struct lo_dev {
+    struct lo_slot *slots;
+    unsigned depth; /* number of slots */
+    unsigned head;  /* oldest frame */
+    unsigned count; /* frames queued */
+    struct lo_counters cnt;
+};
+
+/* Sets lo up empty over `depth` caller-provided slots. */
+int lo_init(struct lo_dev *lo, struct lo_slot *slots, unsigned depth);
+
+/* Copies len bytes into the next free slot. LO_ERR_FULL when none is free,
+ * LO_ERR_TOO_BIG for 0 or more than LO_FRAME_MAX bytes; both are counted. */
+int lo_send(struct lo_dev *lo, const void *frame, size_t len);
+
+/* Called for each frame; the bytes are valid only during the call. */
+typedef void (*lo_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
+
+/*
+ * Hands up to `budget` frames to fn, oldest first, freeing each slot after
+ * fn returns. fn may call lo_send: a frame it queues is handed out in the
+ * same call while the budget lasts (that is how a ping on lo is answered
+ * within one poll). The slot being handed out stays occupied during fn, so
+ * a send from fn never overwrites it. *delivered (may be NULL) gets the
+ * count.
+ */
+int lo_poll(struct lo_dev *lo, unsigned budget, lo_rx_fn fn, void *ctx, unsigned *delivered);
+
+/* Frames waiting. */
+unsigned lo_pending(const struct lo_dev *lo);
+
+/* A copy of the counters. */
+void lo_counters(const struct lo_dev *lo, struct lo_counters *out);
+
+#endif

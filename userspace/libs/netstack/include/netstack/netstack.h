@@ -1,0 +1,365 @@
+/*
+ * rvnet netstack: one IPv4 host with two interfaces, virt0 (a virtio-net
+ * frontend the caller initialised) and lo (127.0.0.0/8).
+ *
+ *   struct ns_config cfg;
+ *   ns_config_defaults(&cfg);
+ *   cfg.virt0 = &dev;                      (or NULL: no device)
+ *   cfg.lo_slots = lo_slots; cfg.lo_depth = 16;
+ *   cfg.arp = arp; cfg.arp_hold = hold; cfg.arp_n = 8;
+ *   cfg.dhcp = NS_DHCP_WIRE;               (or NS_DHCP_STUB, NS_DHCP_OFF)
+ *   ns_init(&host, &cfg);
+ *   main loop:   ns_poll(&host, now_ms);
+ *   interrupt:   ns_irq(&host);            (acknowledges and flags, nothing more)
+ *
+ * ns_poll is the only place where work happens: it runs the timers (DHCP,
+ * ARP retries and expiry, ping), drains virt0 and lo, answers what needs an
+ * answer and kicks the TX queue once. Sends made outside poll (UDP, raw)
+ * go out at once. Time is the caller's, in milliseconds; nothing reads a
+ * clock, allocates or aborts. The netstack never touches device registers
+ * except through the virtio-net calls (vnet_send_queue, vnet_send_kick,
+ * vnet_rx_poll, vnet_tx_reclaim, vnet_irq).
+ *
+ * Every frame dropped increments one named counter (struct ns_counters).
+ * Every fallible call returns 0 or a negative enum ns_err.
+ */
+#ifndef NETSTACK_NETSTACK_H
+#define NETSTACK_NETSTACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhcp-stub/dhcp_client.h"
+#include "dhcp-stub/dhcp_server.h"
+#include "loopback/loopback.h"
+#include "virtio-net/virtio_net.h"
+
+#define NS_FRAME_MAX 1514u /* an Ethernet frame without FCS */
+#define NS_MTU 1500u
+#define NS_DGRAM_MAX 1480u /* the largest IP payload in one frame */
+#define NS_UDP_MAX 1472u   /* the largest UDP payload in one frame */
+
+enum ns_err {
+    NS_OK = 0,
+    NS_ERR_INVAL = -1,     /* a NULL pointer or an impossible argument */
+    NS_ERR_DOWN = -2,      /* the interface is down */
+    NS_ERR_NO_ROUTE = -3,  /* no interface or gateway for that destination */
+    NS_ERR_FULL = -4,      /* lo or a socket queue is full: dropped and counted */
+    NS_ERR_AGAIN = -5,     /* virt0's TX ring is full: dropped and counted */
+    NS_ERR_TOO_BIG = -6,   /* the payload does not fit one frame, or the buffer */
+    NS_ERR_IN_USE = -7,    /* the UDP port is bound, or the socket already open */
+    NS_ERR_EMPTY = -8,     /* nothing to receive */
+    NS_ERR_NO_DEVICE = -9, /* virt0 has no device */
+    NS_ERR_ARP_FULL = -10, /* every ARP entry is pending: dropped and counted */
+    NS_ERR_BUSY = -11,     /* a ping is already running */
+    NS_ERR_DEVICE = -12,   /* the virtio-net frontend reported an error */
+    NS_ERR_NOT_FOUND = -13 /* no such ARP entry or socket */
+};
+
+/* A short, stable name for an error code ("no-route", ...); never NULL. */
+const char *ns_strerror(int err);
+
+enum ns_ifid { NS_IF_VIRT0 = 0, NS_IF_LO = 1, NS_IF_COUNT = 2 };
+enum ns_dir { NS_DIR_RX = 0, NS_DIR_TX = 1 };
+
+/*
+ * The tap: called with every frame that crosses an interface, before any
+ * check on the way in and after it was accepted by the device on the way
+ * out (a frame the device refused is not shown). virt0 frames are what the
+ * virtio-net device carries (Ethernet II, no FCS); lo frames are Ethernet II
+ * with all-zero addresses, and each appears twice, once TX and once RX.
+ * The bytes are valid only during the call.
+ */
+typedef void (*ns_tap_fn)(void *ctx, enum ns_ifid ifid, enum ns_dir dir, const uint8_t *frame,
+                          size_t len);
+
+enum ns_dhcp_mode {
+    NS_DHCP_OFF = 0, /* virt0's address is set with ns_if_set_addr */
+    NS_DHCP_WIRE,    /* the client talks through virt0 to whatever server is on the link */
+    NS_DHCP_STUB,    /* the client talks to the in-process stub server; no frame leaves */
+};
+
+enum ns_event_type {
+    NS_EV_DHCP_BOUND,   /* a lease configured virt0 */
+    NS_EV_DHCP_RENEWED, /* the same lease extended: virt0 unchanged */
+    NS_EV_DHCP_CHANGED, /* a renewal changed the address, mask, router or DNS: reconfigured */
+    NS_EV_DHCP_LOST,    /* the lease expired or was refused: virt0 unconfigured */
+    NS_EV_PING_REPLY,   /* an echo reply for the running ping */
+    NS_EV_PING_DONE,    /* the ping sent its last request and got all replies or timed out */
+};
+
+/* Bits of ns_event.have for DHCP events: which options the server sent.
+ * QEMU's slirp with restrict=on sends neither router nor DNS. */
+#define NS_HAVE_MASK 1u   /* subnet mask option (else the classful mask was used) */
+#define NS_HAVE_ROUTER 2u /* router option: gw is routers[0] */
+#define NS_HAVE_DNS 4u    /* DNS option: dns is the first server */
+
+struct ns_event {
+    enum ns_event_type type;
+    uint64_t now_ms;
+    /* DHCP events: the lease (all zero for LOST) */
+    uint32_t addr, mask, gw, dns, server, lease_s;
+    uint8_t have; /* NS_HAVE_* */
+    /* ping events */
+    uint32_t from;
+    uint16_t seq;
+    uint32_t rtt_ms;
+};
+
+typedef void (*ns_event_fn)(void *ctx, const struct ns_event *ev);
+
+/* One ARP cache entry and, beside it, room for the one packet held while
+ * it resolves. Private: use ns_arp_lookup. */
+struct ns_arp_entry {
+    uint32_t ip;
+    uint8_t mac[6];
+    uint8_t state;        /* free, pending, resolved */
+    uint8_t tries;        /* requests sent while pending */
+    uint64_t deadline_ms; /* pending: next retry; resolved: expiry */
+};
+
+struct ns_frame {
+    uint16_t len; /* 0: empty */
+    uint8_t data[NS_FRAME_MAX];
+};
+
+struct ns_config {
+    struct vnet_dev *virt0;    /* initialised by the caller (vnet_init); NULL: no device */
+    uint8_t mac[6];            /* virt0's MAC when there is no device: 02:00:00:00:00:01 */
+    struct lo_slot *lo_slots;  /* lo's queue: lo_depth slots (required) */
+    unsigned lo_depth;         /* LO_DEPTH_DEFAULT */
+    struct ns_arp_entry *arp;  /* the ARP cache: arp_n entries (required when virt0 is used) */
+    struct ns_frame *arp_hold; /* arp_n frames held while resolving; NULL: hold nothing */
+    unsigned arp_n;
+    uint32_t arp_ttl_ms;                   /* a resolved entry lives this long: 60000 */
+    uint32_t arp_retry_ms;                 /* between requests while pending: 1000 */
+    uint8_t arp_tries;                     /* requests before giving up: 3 */
+    unsigned rx_budget;                    /* frames taken per interface per poll: 64 */
+    enum ns_dhcp_mode dhcp;                /* NS_DHCP_OFF */
+    struct dhcp_client_config dhcp_client; /* dhcp_client_config_defaults; mac is virt0's */
+    struct dhcp_server_config dhcp_server; /* NS_DHCP_STUB: dhcp_server_config_defaults */
+    ns_tap_fn tap;                         /* NULL: none */
+    void *tap_ctx;
+    ns_event_fn event; /* NULL: none */
+    void *event_ctx;
+};
+
+/* Defaults as listed above; no storage (the caller sets the pointers). */
+void ns_config_defaults(struct ns_config *cfg);
+
+/* Drops and errors, one counter each. */
+struct ns_counters {
+    uint32_t rx_frames[NS_IF_COUNT]; /* frames taken from each interface */
+    uint32_t tx_frames[NS_IF_COUNT]; /* frames each interface accepted */
+    uint32_t if_down;                /* frames in or out of a down interface */
+    uint32_t eth_bad_len;            /* shorter than 14 or longer than 1514 bytes */
+    uint32_t eth_not_ours;           /* virt0: to another unicast or a multicast MAC */
+    uint32_t eth_bad_type;           /* EtherType neither IPv4 nor ARP (ARP on lo included) */
+    uint32_t arp_bad;                /* not Ethernet/IPv4 ARP, short, bad op */
+    uint32_t arp_bad_sender;         /* sender MAC broadcast or multicast */
+    uint32_t arp_conflict;           /* someone else claims our address */
+    uint32_t arp_not_ours;           /* a request for another address: ignored */
+    uint32_t arp_req_in, arp_rep_out, arp_req_out;
+    uint32_t arp_cache_full; /* no entry free or evictable: packet dropped */
+    uint32_t arp_hold_drop;  /* a held packet replaced, or nowhere to hold */
+    uint32_t arp_unresolved; /* gave up resolving: held packet dropped */
+    uint32_t arp_expired;    /* resolved entries that timed out */
+    uint32_t ip_bad_header;  /* short, version, IHL, lengths */
+    uint32_t ip_bad_checksum;
+    uint32_t ip_fragment;      /* fragments are not reassembled */
+    uint32_t ip_bad_src;       /* source 0, broadcast or multicast (DHCP aside) */
+    uint32_t ip_not_ours;      /* destination is not ours nor broadcast */
+    uint32_t ip_unknown_proto; /* no handler and no raw socket for the protocol */
+    uint32_t ip_no_route;      /* output with no route */
+    uint32_t icmp_bad;         /* short or bad checksum */
+    uint32_t icmp_echo_in, icmp_echo_out;
+    uint32_t icmp_bcast_ignored; /* echo requests to broadcast or multicast: no reply */
+    uint32_t icmp_other;         /* other ICMP types: ignored */
+    uint32_t udp_bad;            /* short, bad length, bad checksum */
+    uint32_t udp_no_port;        /* no socket bound to the destination port */
+    uint32_t udp_queue_full;     /* the socket's queue was full */
+    uint32_t raw_queue_full;     /* a raw socket's queue was full */
+    uint32_t lo_full;            /* lo's queue was full */
+    uint32_t tx_full;            /* virt0's TX ring was full */
+    uint32_t tx_no_device;       /* output to virt0 without a device */
+    uint32_t tx_too_big;         /* payload too large for one frame */
+    uint32_t dev_errors;         /* errors returned by the virtio-net frontend */
+    uint32_t dhcp_in;            /* DHCP messages handed to the client */
+    uint32_t dhcp_dropped;       /* ... that the client dropped (its stats say why) */
+    uint32_t dhcp_out;           /* DHCP messages sent (wire) or given to the stub */
+    uint32_t ping_bad;           /* echo replies for our id with a wrong payload or seq */
+    uint32_t irqs;               /* ns_irq calls that found bits set */
+};
+
+/* A datagram queued on a socket. */
+struct ns_dgram {
+    uint32_t addr; /* the source address */
+    uint16_t port; /* UDP: the source port; raw: 0 */
+    uint16_t len;
+    uint8_t data[NS_DGRAM_MAX];
+};
+
+/* A bounded FIFO of datagrams in caller-provided slots. Private. */
+struct ns_queue {
+    struct ns_dgram *slots;
+    uint16_t depth, head, count;
+    uint32_t drops; /* datagrams dropped because the queue was full */
+};
+
+struct ns_udp_sock {
+    struct ns_udp_sock *next;
+    uint16_t port;
+    struct ns_queue q;
+};
+
+struct ns_raw_sock {
+    struct ns_raw_sock *next;
+    uint8_t proto;
+    uint32_t bound; /* 0: any; else the source of what it sends and the only destination it hears */
+    struct ns_queue q;
+};
+
+struct ns_ping_params {
+    uint32_t dst;
+    uint16_t id;
+    uint16_t count;       /* requests to send, >= 1 */
+    uint16_t payload_len; /* 8..NS_DGRAM_MAX-8: an 8-byte send time, then a pattern */
+    uint32_t interval_ms; /* between requests; 0: one per poll */
+    uint32_t timeout_ms;  /* after the last request */
+};
+
+struct ns_ping_result {
+    bool active; /* started and not done */
+    bool done;
+    uint16_t sent, received;
+    uint16_t last_seq;     /* of the last reply */
+    uint32_t out_of_order; /* replies whose seq was not the one after the previous */
+    uint32_t errors;       /* requests the stack refused (no route, full, ...) */
+    uint32_t rtt_min_ms, rtt_max_ms, last_rtt_ms;
+    uint64_t rtt_sum_ms;
+};
+
+struct ns_ping {
+    struct ns_ping_params p;
+    struct ns_ping_result r;
+    uint64_t next_ms, last_tx_ms;
+};
+
+struct ns_iface {
+    uint32_t addr, mask, gw, dns;
+    uint8_t mac[6];
+    bool up;
+};
+
+/* One host. Every field is private; use the functions below. */
+struct ns_host {
+    struct ns_config cfg;
+    struct ns_iface ifs[NS_IF_COUNT];
+    struct lo_dev lo;
+    struct ns_udp_sock *udp;
+    struct ns_raw_sock *raw;
+    struct dhcp_client dhcp;
+    struct dhcp_server stub;
+    bool dhcp_started;
+    struct ns_ping ping;
+    struct ns_counters cnt;
+    uint64_t now_ms; /* of the current or last poll */
+    uint16_t ip_id;
+    bool in_poll, tx_queued;
+    volatile uint32_t irq_flag; /* set by ns_irq, cleared by ns_poll */
+    uint8_t tx[NS_FRAME_MAX];   /* the one frame being built */
+};
+
+/*
+ * Sets the host up: lo up at 127.0.0.1/8, virt0 up and unconfigured (MAC
+ * from the device, else cfg->mac), the DHCP client (and in NS_DHCP_STUB the
+ * stub server) initialised; DHCP starts at the first poll. NS_ERR_INVAL for
+ * missing storage or a bad configuration.
+ */
+int ns_init(struct ns_host *ns, const struct ns_config *cfg);
+
+/* The one entry point: virt0's RX, then the timers, then lo, then one TX kick.
+ * Returns 0, or NS_ERR_DEVICE when virt0's frontend reported an error (the
+ * rest of the work is done anyway; dev_errors counts it). */
+int ns_poll(struct ns_host *ns, uint64_t now_ms);
+
+/* The earliest time a timer wants ns_poll (DHCP, ARP, ping); UINT64_MAX for
+ * none. Frames arriving also need a poll: this is for sleeping. */
+uint64_t ns_next_deadline(const struct ns_host *ns);
+
+/* For the virtio interrupt: vnet_irq (read and acknowledge) and a flag for
+ * poll, nothing else. NS_ERR_NO_DEVICE without virt0, NS_ERR_DEVICE when
+ * vnet_irq failed (DEVICE_NEEDS_RESET). */
+int ns_irq(struct ns_host *ns);
+
+/* True when ns_irq ran since the last poll. */
+bool ns_irq_pending(const struct ns_host *ns);
+
+struct ns_if_info {
+    uint32_t addr, mask, gw, dns;
+    uint8_t mac[6];
+    bool up;
+};
+
+int ns_if_get(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *out);
+
+/* Sets an address statically (gw only on virt0; 0: none). On virt0 a
+ * non-zero address is announced with a gratuitous ARP (RFC 5227 §3). */
+int ns_if_set_addr(struct ns_host *ns, enum ns_ifid ifid, uint32_t addr, uint32_t mask,
+                   uint32_t gw);
+
+int ns_if_set_up(struct ns_host *ns, enum ns_ifid ifid, bool up);
+
+/* Puts a whole frame on lo as if this host had sent it (for tools, tests
+ * and fuzzing: lo's input is checked like virt0's). NS_ERR_FULL when lo is
+ * full, NS_ERR_TOO_BIG for 0 or more than LO_FRAME_MAX bytes. */
+int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len);
+
+/* The resolved MAC of ip, if the cache holds one. NS_ERR_NOT_FOUND else. */
+int ns_arp_lookup(const struct ns_host *ns, uint32_t ip, uint8_t mac[6]);
+
+/* UDP: bind a port (1..65535) over `depth` caller-provided slots. */
+int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
+                unsigned depth);
+int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s);
+/* Sends from the socket's port to dst:dport. NS_ERR_TOO_BIG above NS_UDP_MAX. */
+int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_t dport,
+                const void *data, size_t len);
+/* Takes the oldest datagram: NS_ERR_EMPTY, or NS_ERR_TOO_BIG when cap is
+ * smaller than it (it stays queued). src and sport may be NULL. */
+int ns_udp_recv(struct ns_udp_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src,
+                uint16_t *sport);
+
+/*
+ * Raw sockets, the spec's raw send/recv path. A socket for IP protocol
+ * `proto` hears every IPv4 packet of that protocol addressed to this host
+ * (when bound: only to the bound address), as a copy: ICMP is still
+ * answered by the stack. Send builds the IPv4 header (source: the bound
+ * address, else the outgoing interface's) around the payload.
+ */
+int ns_raw_open(struct ns_host *ns, struct ns_raw_sock *s, uint8_t proto, struct ns_dgram *slots,
+                unsigned depth);
+int ns_raw_bind(struct ns_raw_sock *s, uint32_t addr);
+int ns_raw_close(struct ns_host *ns, struct ns_raw_sock *s);
+int ns_raw_send(struct ns_host *ns, struct ns_raw_sock *s, uint32_t dst, const void *data,
+                size_t len);
+int ns_raw_recv(struct ns_raw_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src);
+/* Datagrams dropped by a socket because its queue was full. */
+uint32_t ns_udp_drops(const struct ns_udp_sock *s);
+uint32_t ns_raw_drops(const struct ns_raw_sock *s);
+
+/* Ping: requests go out from the next poll on, one per interval (0: one
+ * per poll); replies are counted in the result and reported as
+ * NS_EV_PING_REPLY. NS_ERR_BUSY while one runs. */
+int ns_ping_start(struct ns_host *ns, const struct ns_ping_params *p);
+void ns_ping_stop(struct ns_host *ns);
+void ns_ping_get(const struct ns_host *ns, struct ns_ping_result *out);
+
+void ns_counters(const struct ns_host *ns, struct ns_counters *out);
+
+/* The DHCP client's state, and its lease (NULL when none). */
+enum dhcp_client_state ns_dhcp_state(const struct ns_host *ns);
+const struct dhcp_lease *ns_dhcp_lease(const struct ns_host *ns);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * The DHCP client of dhcp-stub bound to virt0, in one of two modes chosen
+ * at init: NS_DHCP_WIRE sends its messages as UDP through virt0 and takes
+ * replies from virt0; NS_DHCP_STUB hands them to the in-process stub server
+ * and its replies straight back, so no frame is built at all.
+ */
+#include "ns_internal.h"
+
+#include <string.h>
+
+/* In stub mode the server's reply is written behind the client's message
+ * in the same scratch frame. */
+#define NS_DHCP_REPLY_OFF (NS_L4_OFF + NP_UDP_HLEN + DHCP_MSG_BUILD_MAX)
+
+int ns_dhcp_init(struct ns_host *ns)
+{
+    if (ns->cfg.dhcp == NS_DHCP_OFF)
+        return NS_OK;
+    struct dhcp_client_config cc = ns->cfg.dhcp_client;
+    memcpy(cc.mac, ns->ifs[NS_IF_VIRT0].mac, 6);
+    if (dhcp_client_init(&ns->dhcp, &cc) != DHCP_OK)
+        return NS_ERR_INVAL;
+    if (ns->cfg.dhcp == NS_DHCP_STUB &&
+        dhcp_server_init(&ns->stub, &ns->cfg.dhcp_server) != DHCP_OK)
+        return NS_ERR_INVAL;
+    return NS_OK;
+}
+
+/* Applies a lease event to virt0 and tells the caller. RENEWED changes
+ * nothing: same address, mask, router and DNS (that is what RENEWED means). */
+static void lease_event(struct ns_host *ns, enum dhcp_client_event ev)
+{
+    struct ns_event e;
+    memset(&e, 0, sizeof(e));
+    e.now_ms = ns->now_ms;
+    const struct dhcp_lease *l = dhcp_client_lease(&ns->dhcp);
+    switch (ev) {
+    case DHCP_CLIENT_EV_BOUND:
+        e.type = NS_EV_DHCP_BOUND;
+        break;
+    case DHCP_CLIENT_EV_RENEWED:
+        e.type = NS_EV_DHCP_RENEWED;
+        break;
+    case DHCP_CLIENT_EV_CHANGED:
+        e.type = NS_EV_DHCP_CHANGED;
+        break;
+    case DHCP_CLIENT_EV_LOST:
+        e.type = NS_EV_DHCP_LOST;
+        l = NULL;
+        break;
+    default:
+        return;
+    }
+    if (l) {
+        e.addr = l->addr;
+        e.mask = l->mask;
+        e.server = l->server_id;
+        e.lease_s = l->lease_s;
+        e.have = l->mask_from_class ? 0u : NS_HAVE_MASK;
+        if (l->n_routers) {
+            e.gw = l->routers[0];
+            e.have |= NS_HAVE_ROUTER;
+        }
+        if (l->n_dns) {
+            e.dns = l->dns[0];
+            e.have |= NS_HAVE_DNS;
+        }
+    }
+    if (e.type != NS_EV_DHCP_RENEWED) {
+        struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+        v->addr = e.addr;
+        v->mask = e.mask;
+        v->gw = e.gw;
+        v->dns = e.dns;
+        if (e.type != NS_EV_DHCP_LOST && ns->cfg.dhcp == NS_DHCP_WIRE)
+            ns_arp_announce(ns);
+    }
+    ns_emit(ns, &e);
+}
+
+/* Sends the client's message (already at tx + NS_L4_OFF + 8) as UDP 68 ->
+ * 67 through virt0, broadcast or unicast as the client asks. */
+static void send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
+{
+    uint8_t *seg = ns->tx + NS_L4_OFF;
+    struct np_udp h = {DHCP_CLIENT_PORT, DHCP_SERVER_PORT, false, NULL, 0};
+    uint32_t dst = tx->dest == DHCP_DEST_BROADCAST ? NP_IPV4_BROADCAST : tx->dst_ip;
+    size_t n;
+    if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, tx->src_ip, dst, tx->len, &n) != NP_OK)
+        return;
+    if (ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n) == NS_OK)
+        ns->cnt.dhcp_out++;
+}
+
+void ns_dhcp_input(struct ns_host *ns, const uint8_t *msg, size_t len)
+{
+    enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
+    ns->cnt.dhcp_in++;
+    if (dhcp_client_input(&ns->dhcp, ns->now_ms, msg, len, &ev) != DHCP_OK) {
+        ns->cnt.dhcp_dropped++;
+        return;
+    }
+    lease_event(ns, ev);
+}
+
+void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms)
+{
+    if (ns->cfg.dhcp == NS_DHCP_OFF)
+        return;
+    if (!ns->dhcp_started) {
+        if (dhcp_client_start(&ns->dhcp, now_ms) != DHCP_OK)
+            return;
+        ns->dhcp_started = true;
+    }
+    /* A stub handshake (DISCOVER, OFFER, REQUEST, ACK) completes in two
+     * rounds; the bound keeps a confused client from spinning. */
+    for (unsigned round = 0; round < 4u; round++) {
+        if (dhcp_client_deadline(&ns->dhcp) > now_ms)
+            return;
+        enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
+        struct dhcp_tx tx;
+        memset(&tx, 0, sizeof(tx));
+        tx.buf = ns->tx + NS_L4_OFF + NP_UDP_HLEN;
+        tx.cap = DHCP_MSG_BUILD_MAX;
+        if (dhcp_client_poll(&ns->dhcp, now_ms, &tx, &ev) != DHCP_OK)
+            return;
+        lease_event(ns, ev);
+        if (tx.len == 0)
+            return;
+        if (ns->cfg.dhcp == NS_DHCP_WIRE) {
+            send_wire(ns, &tx);
+            continue;
+        }
+        struct dhcp_tx rx;
+        memset(&rx, 0, sizeof(rx));
+        rx.buf = ns->tx + NS_DHCP_REPLY_OFF;
+        rx.cap = DHCP_MSG_BUILD_MAX;
+        ns->cnt.dhcp_out++;
+        if (dhcp_server_input(&ns->stub, now_ms, tx.buf, tx.len, &rx) != DHCP_OK || rx.len == 0)
+            continue;
+        ns_dhcp_input(ns, rx.buf, rx.len);
+    }
+}
+
+uint64_t ns_dhcp_deadline(const struct ns_host *ns)
+{
+    if (ns->cfg.dhcp == NS_DHCP_OFF)
+        return UINT64_MAX;
+    if (!ns->dhcp_started)
+        return 0;
+    uint64_t d = dhcp_client_deadline(&ns->dhcp);
+    return d == DHCP_NEVER ? UINT64_MAX : d;
+}
+
+enum dhcp_client_state ns_dhcp_state(const struct ns_host *ns)
+{
+    return ns ? dhcp_client_state(&ns->dhcp) : DHCP_CLIENT_STOPPED;
+}
+
+const struct dhcp_lease *ns_dhcp_lease(const struct ns_host *ns)
+{
+    return ns ? dhcp_client_lease(&ns->dhcp) : NULL;
+}

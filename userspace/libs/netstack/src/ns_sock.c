@@ -1,0 +1,226 @@
+/*
+ * UDP ports and raw sockets. Each socket is caller storage linked into the
+ * host, with a bounded FIFO of datagrams in caller-provided slots; a full
+ * queue drops the new datagram and counts it on the socket and the host.
+ */
+#include "ns_internal.h"
+
+#include <string.h>
+
+static int queue_init(struct ns_queue *q, struct ns_dgram *slots, unsigned depth)
+{
+    if (!slots || depth == 0 || depth > 0xffffu)
+        return NS_ERR_INVAL;
+    q->slots = slots;
+    q->depth = (uint16_t)depth;
+    q->head = 0;
+    q->count = 0;
+    q->drops = 0;
+    return NS_OK;
+}
+
+static bool queue_push(struct ns_queue *q, uint32_t addr, uint16_t port, const uint8_t *data,
+                       size_t len)
+{
+    if (q->count >= q->depth) {
+        q->drops++;
+        return false;
+    }
+    unsigned i = (unsigned)q->head + q->count;
+    if (i >= q->depth)
+        i -= q->depth;
+    struct ns_dgram *d = &q->slots[i];
+    d->addr = addr;
+    d->port = port;
+    d->len = (uint16_t)len; /* len <= NS_DGRAM_MAX: it came in one frame */
+    memcpy(d->data, data, len);
+    q->count++;
+    return true;
+}
+
+static int queue_pop(struct ns_queue *q, void *buf, size_t cap, size_t *len, uint32_t *src,
+                     uint16_t *sport)
+{
+    if (!q->slots || !len || (!buf && cap != 0))
+        return NS_ERR_INVAL;
+    if (q->count == 0)
+        return NS_ERR_EMPTY;
+    const struct ns_dgram *d = &q->slots[q->head];
+    if (d->len > cap)
+        return NS_ERR_TOO_BIG;
+    if (d->len)
+        memcpy(buf, d->data, d->len);
+    *len = d->len;
+    if (src)
+        *src = d->addr;
+    if (sport)
+        *sport = d->port;
+    q->head = (uint16_t)(q->head + 1u >= q->depth ? 0u : q->head + 1u);
+    q->count--;
+    return NS_OK;
+}
+
+/* --- UDP -------------------------------------------------------------- */
+
+int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
+                unsigned depth)
+{
+    if (!ns || !s || port == 0)
+        return NS_ERR_INVAL;
+    for (const struct ns_udp_sock *o = ns->udp; o; o = o->next)
+        if (o == s || o->port == port)
+            return NS_ERR_IN_USE;
+    int rc = queue_init(&s->q, slots, depth);
+    if (rc != NS_OK)
+        return rc;
+    s->port = port;
+    s->next = ns->udp;
+    ns->udp = s;
+    return NS_OK;
+}
+
+int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s)
+{
+    if (!ns || !s)
+        return NS_ERR_INVAL;
+    for (struct ns_udp_sock **p = &ns->udp; *p; p = &(*p)->next) {
+        if (*p == s) {
+            *p = s->next;
+            s->next = NULL;
+            return NS_OK;
+        }
+    }
+    return NS_ERR_NOT_FOUND;
+}
+
+int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_t dport,
+                const void *data, size_t len)
+{
+    if (!ns || !s || dport == 0 || (!data && len != 0))
+        return NS_ERR_INVAL;
+    if (len > NS_UDP_MAX) {
+        ns->cnt.tx_too_big++;
+        return NS_ERR_TOO_BIG;
+    }
+    /* The source address goes into the pseudo-header, so pick it as
+     * ns_ip_output will: lo's for 127/8 (or the destination itself when it
+     * is virt0's address), else virt0's. */
+    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    uint32_t src = ns_is_loopback(dst) ? NS_LOOPBACK_ADDR : v->addr;
+    if (v->addr != 0 && dst == v->addr)
+        src = dst;
+    uint8_t *seg = ns->tx + NS_L4_OFF;
+    struct np_udp h = {s->port, dport, false, NULL, 0};
+    size_t n;
+    if (len)
+        memcpy(seg + NP_UDP_HLEN, data, len);
+    if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, src, dst, len, &n) != NP_OK)
+        return NS_ERR_TOO_BIG;
+    return ns_ip_output(ns, NP_IP_PROTO_UDP, src, dst, n);
+}
+
+int ns_udp_recv(struct ns_udp_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src,
+                uint16_t *sport)
+{
+    if (!s)
+        return NS_ERR_INVAL;
+    return queue_pop(&s->q, buf, cap, len, src, sport);
+}
+
+void ns_udp_deliver(struct ns_host *ns, const struct np_ipv4 *ip, const struct np_udp *u)
+{
+    for (struct ns_udp_sock *s = ns->udp; s; s = s->next) {
+        if (s->port != u->dst_port)
+            continue;
+        if (!queue_push(&s->q, ip->src, u->src_port, u->payload, u->payload_len))
+            ns->cnt.udp_queue_full++;
+        return;
+    }
+    ns->cnt.udp_no_port++;
+}
+
+uint32_t ns_udp_drops(const struct ns_udp_sock *s)
+{
+    return s ? s->q.drops : 0u;
+}
+
+/* --- raw -------------------------------------------------------------- */
+
+int ns_raw_open(struct ns_host *ns, struct ns_raw_sock *s, uint8_t proto, struct ns_dgram *slots,
+                unsigned depth)
+{
+    if (!ns || !s)
+        return NS_ERR_INVAL;
+    for (const struct ns_raw_sock *o = ns->raw; o; o = o->next)
+        if (o == s)
+            return NS_ERR_IN_USE;
+    int rc = queue_init(&s->q, slots, depth);
+    if (rc != NS_OK)
+        return rc;
+    s->proto = proto;
+    s->bound = 0;
+    s->next = ns->raw;
+    ns->raw = s;
+    return NS_OK;
+}
+
+int ns_raw_bind(struct ns_raw_sock *s, uint32_t addr)
+{
+    if (!s)
+        return NS_ERR_INVAL;
+    s->bound = addr;
+    return NS_OK;
+}
+
+int ns_raw_close(struct ns_host *ns, struct ns_raw_sock *s)
+{
+    if (!ns || !s)
+        return NS_ERR_INVAL;
+    for (struct ns_raw_sock **p = &ns->raw; *p; p = &(*p)->next) {
+        if (*p == s) {
+            *p = s->next;
+            s->next = NULL;
+            return NS_OK;
+        }
+    }
+    return NS_ERR_NOT_FOUND;
+}
+
+int ns_raw_send(struct ns_host *ns, struct ns_raw_sock *s, uint32_t dst, const void *data,
+                size_t len)
+{
+    if (!ns || !s || (!data && len != 0))
+        return NS_ERR_INVAL;
+    if (len > NS_DGRAM_MAX) {
+        ns->cnt.tx_too_big++;
+        return NS_ERR_TOO_BIG;
+    }
+    if (len)
+        memcpy(ns->tx + NS_L4_OFF, data, len);
+    return ns_ip_output(ns, s->proto, s->bound, dst, len);
+}
+
+int ns_raw_recv(struct ns_raw_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src)
+{
+    if (!s)
+        return NS_ERR_INVAL;
+    return queue_pop(&s->q, buf, cap, len, src, NULL);
+}
+
+bool ns_raw_deliver(struct ns_host *ns, const struct np_ipv4 *ip)
+{
+    bool heard = false;
+    for (struct ns_raw_sock *s = ns->raw; s; s = s->next) {
+        if (s->proto != ip->proto || (s->bound != 0 && s->bound != ip->dst))
+            continue;
+        heard = true;
+        if (!queue_push(&s->q, ip->src, 0, ip->payload, ip->payload_len))
+            ns->cnt.raw_queue_full++;
+    }
+    return heard;
+}
+
+uint32_t ns_raw_drops(const struct ns_raw_sock *s)
+{
+    return s ? s->q.drops : 0u;
+}
