@@ -4,18 +4,35 @@
 # Needs root and apt-get (Debian 12).
 set -euo pipefail
 
-packages=(
-    build-essential cmake clang clang-format llvm  # host build, sanitizers, libFuzzer
-    libcmocka-dev                                  # unit tests
+# usage: deps.sh [main|all]   main: what `nx-net up` needs; all (default): every test
+want=${1:-all}
+packages=(build-essential cmake libcmocka-dev) # host build of nx-net (cmake configures the tests too)
+tests=(
+    clang clang-format llvm                        # second compiler, sanitizers, libFuzzer
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     picolibc-riscv64-unknown-elf                   # freestanding target build
     qemu-system-misc                               # the rv-virt image on QEMU's virt board
     tshark                                         # every pcap checked by a dissector
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
+    gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run
+    file
 )
+# The big-endian run also needs cmocka built for s390x (multiarch).
+cross=(libcmocka-dev:s390x)
+if [ "$want" = main ]; then
+    tests=()
+    cross=()
+elif [ "$want" != all ]; then
+    echo "deps: usage: deps.sh [main|all]" >&2
+    exit 2
+fi
+packages+=("${tests[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+for p in "${cross[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
@@ -27,5 +44,8 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ ${#cross[@]} -gt 0 ]; then
+    dpkg --print-foreign-architectures | grep -qx s390x || dpkg --add-architecture s390x
+fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# nx-net as a user meets it: the marker lines of `up` in order, exit
+# statuses, one-line reasons for bad usage, --help on every subcommand,
+# --json, ping and sendraw through the stack.
+#   usage: nx_net_cli.sh NX_NET
+set -uo pipefail
+nx=${1:?nx-net binary}
+fails=0
+TMPDIR_=$(mktemp -d)
+trap 'rm -rf "$TMPDIR_"' EXIT
+check() { # description, then the condition's exit status in $?
+    local rc=$? what=$1
+    if [ "$rc" -eq 0 ]; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
+}
+
+for layout in legacy modern; do
+    out=$("$nx" up --virtio "$layout"); rc=$?
+    [ "$rc" -eq 0 ]; check "up --virtio $layout exits 0"
+    want="virtionet: ready
+virtionet: mmio=0x10008000 irq=8 mac=02:00:00:00:00:01 mtu=1500 virtio=$layout
+netstack: ready
+netstack: lo up
+netstack: virt0 dhcp addr=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3
+SELFTEST: net lo ping ok
+SELFTEST: net gw ping ok"
+    [ "$(head -n 7 <<<"$out")" = "$want" ]; check "up --virtio $layout prints the markers in order"
+    grep -q '^summary: .*drops 0;' <<<"$out"; check "up --virtio $layout summary shows no drops"
+done
+[ "$("$nx" | head -n 1)" = "virtionet: ready" ]; check "no arguments means up"
+
+"$nx" --virtio banana >/dev/null 2>"$TMPDIR_/err"; rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMPDIR_/err")" -eq 1 ]; check "bad --virtio: exit 2, one line"
+"$nx" frobnicate >/dev/null 2>"$TMPDIR_/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown command 'frobnicate'" "$TMPDIR_/err"; check "unknown command: exit 2"
+"$nx" ping >/dev/null 2>&1; [ $? -eq 2 ]; check "ping without an address: exit 2"
+"$nx" up -c 3 >/dev/null 2>&1; [ $? -eq 2 ]; check "-c outside ping: exit 2"
+"$nx" sendraw --proto 1 >/dev/null 2>&1; [ $? -eq 2 ]; check "sendraw without --dst/--hex: exit 2"
+for c in "" up if dhcp ping sendraw; do
+    "$nx" $c --help | grep -q '^usage: nx-net'; check "'nx-net $c --help' prints usage"
+done
+
+out=$("$nx" ping 127.0.0.1 -c 5); rc=$?
+[ "$rc" -eq 0 ] && grep -q '5 sent, 5 received' <<<"$out"; check "ping 127.0.0.1 -c 5"
+out=$("$nx" ping 10.0.2.2 -c 2); rc=$?
+[ "$rc" -eq 0 ] && grep -q '2 sent, 2 received' <<<"$out"; check "ping 10.0.2.2 (the stub peer, over virt0)"
+"$nx" ping 10.0.2.77 -c 1 >/dev/null 2>&1; [ $? -eq 1 ]; check "ping of nobody: exit 1"
+"$nx" ping 300.1.1.1 >/dev/null 2>&1; [ $? -ne 0 ]; check "ping of a bad address fails"
+
+out=$("$nx" dhcp); rc=$?
+[ "$rc" -eq 0 ] && grep -q '^lease: addr 10.0.2.15 mask 255.255.255.0 server 10.0.2.2' <<<"$out"
+check "dhcp prints the lease"
+out=$("$nx" if); rc=$?
+[ "$rc" -eq 0 ] && grep -q '^virt0: UP' <<<"$out" && grep -q 'inet 10.0.2.15/24' <<<"$out" &&
+    grep -q '^lo: UP' <<<"$out" && grep -q 'inet 127.0.0.1/8' <<<"$out"
+check "if lists virt0 and lo with their addresses"
+out=$("$nx" --json up); rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q '^{"ok":true,' <<<"$out" &&
+    grep -q '"dhcp":{"addr":"10.0.2.15","prefix":24,"gw":"10.0.2.2","dns":"10.0.2.3"}' <<<"$out"
+check "--json up is one object with the lease"
+
+# An ICMP echo request (type 8, id 0x0001, seq 1, checksum computed) sent raw
+# to lo comes back twice on the raw socket: the request itself (addressed to
+# us) and the stack's reply.
+out=$("$nx" sendraw --proto 1 --dst 127.0.0.1 --hex 0800f7fd00010001); rc=$?
+[ "$rc" -eq 0 ] && grep -q 'recv 8 bytes from 127.0.0.1: 08 00 f7 fd 00 01 00 01' <<<"$out" &&
+    grep -q 'recv 8 bytes from 127.0.0.1: 00 00 ff fd 00 01 00 01' <<<"$out"
+check "sendraw ICMP echo to 127.0.0.1: request and reply back"
+"$nx" sendraw --proto 1 --dst 127.0.0.1 --hex 0x >/dev/null 2>&1; [ $? -ne 0 ]
+check "sendraw with bad hex fails"
+
+[ "$fails" -eq 0 ] || { echo "nx-net cli: $fails failed" >&2; exit 1; }
+echo "nx-net cli: all checks passed"

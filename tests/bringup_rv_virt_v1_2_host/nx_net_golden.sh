@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The golden trace: `nx-net up --pcap` twice gives byte-identical files, and
+# both equal tests/golden/nx_net_up_<layout>.pcap (tshark checks those in
+# the nx_net_pcap_tshark test).
+#   usage: nx_net_golden.sh NX_NET SOURCE_DIR WORK_DIR
+#   RVNET_GOLDEN_UPDATE=1 rewrites the golden files instead of comparing.
+set -euo pipefail
+nx=${1:?nx-net binary}
+src=${2:?source dir}
+work=${3:?work dir}
+mkdir -p "$work"
+for layout in legacy modern; do
+    golden=$src/tests/golden/nx_net_up_$layout.pcap
+    "$nx" up --virtio "$layout" --pcap "$work/a_$layout.pcap" >"$work/a_$layout.out"
+    "$nx" up --virtio "$layout" --pcap "$work/b_$layout.pcap" >"$work/b_$layout.out"
+    cmp "$work/a_$layout.pcap" "$work/b_$layout.pcap" ||
+        { echo "golden: $layout: two runs differ" >&2; exit 1; }
+    cmp "$work/a_$layout.out" "$work/b_$layout.out" ||
+        { echo "golden: $layout: two runs print differently" >&2; exit 1; }
+    if [ "${RVNET_GOLDEN_UPDATE:-0}" = 1 ]; then
+        cp "$work/a_$layout.pcap" "$golden"
+        echo "golden: $layout: rewrote $golden"
+    fi
+    cmp "$work/a_$layout.pcap" "$golden" ||
+        { echo "golden: $layout: differs from $golden (RVNET_GOLDEN_UPDATE=1 after review)" >&2; exit 1; }
+    echo "golden: $layout: $(wc -c <"$golden") bytes, identical twice and to the checked-in trace"
+done
