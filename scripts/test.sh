@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The README's second command and exactly what CI runs: install what is
 # missing, check formatting, build with gcc and with clang (ASan + UBSan),
-# run the host suite under both, build the libraries freestanding for
-# riscv64 (a ctest test), and run every fuzz target for a bounded time.
+# run the host suite under both (it includes the freestanding riscv64 build
+# of the libraries, nx-net, the golden trace and tshark), valgrind memcheck,
+# cppcheck and clang-tidy, the suite again big-endian (s390x under
+# qemu-user), the bare-metal image on QEMU against its own virtio-net device
+# and DHCP server, and every fuzz target for a bounded time.
 #   FUZZ_SECONDS=N   seconds per fuzz target (default 20; 0 skips fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +53,12 @@ done
 
 step "static analysis: cppcheck and clang-tidy over userspace/libs"
 bash scripts/lint.sh build/lint
+
+step "big-endian: the host suite cross-built for s390x, run under qemu-s390x"
+bash scripts/bigendian.sh build/s390x
+
+step "bring-up image on qemu-system-riscv64 -M virt (legacy and modern)"
+bash scripts/qemu-test.sh build/riscv64
 
 fuzz_seconds=${FUZZ_SECONDS:-20}
 if [ "$fuzz_seconds" -gt 0 ]; then
