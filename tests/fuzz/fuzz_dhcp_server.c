@@ -21,26 +21,9 @@
 #include "dhcp-stub/dhcp_client.h"
 #include "dhcp-stub/dhcp_server.h"
 #include "netproto/np.h"
+#include "fuzz_script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct script {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint32_t take(struct script *s, unsigned bytes)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        v <<= 8;
-        if (s->n) {
-            v |= *s->p++;
-            s->n--;
-        }
-    }
-    return v;
-}
 
 static const uint8_t macs[2][6] = {{0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 0, 0x02}};
 

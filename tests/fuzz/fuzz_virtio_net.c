@@ -11,24 +11,7 @@
 #include <string.h>
 
 #include "vnet_harness.h"
-
-struct cursor {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint32_t take(struct cursor *c, unsigned bytes)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        v <<= 8;
-        if (c->n) {
-            v |= *c->p++;
-            c->n--;
-        }
-    }
-    return v;
-}
+#include "fuzz_script.h"
 
 static struct vnet_harness *g_h;
 
@@ -52,7 +35,7 @@ static void put_le(uint8_t *p, uint32_t v, unsigned bytes)
 }
 
 /* The device writes a used entry of its choosing and moves used->idx. */
-static void forge_used(struct vnet_vq *vq, struct cursor *c)
+static void forge_used(struct vnet_vq *vq, struct script *c)
 {
     if (!vq->mem || vq->size == 0)
         return; /* the queue is not set up (a re-init failed): no ring to forge */
@@ -84,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct cursor c = {data, size};
+    struct script c = {data, size};
     struct vnet_config cfg;
     vnet_config_defaults(&cfg);
     uint32_t first = take(&c, 1);
