@@ -37,6 +37,12 @@ def main():
                             bytes([FORGE_TX, 0x85, 0, 0, 1, 0]) + u16(0) + bytes([0x81, 0x01, 0x00, RECLAIM]))
     seeds["config_storm"] = bytes([0x10]) + bytes([CONFIG, 0x12, 0x35, IRQ] * 6) + traffic(1)
     seeds["full_ring"] = bytes([0x00]) + bytes([SEND, 0, 60] * 40) + bytes([PROCESS, 1, RECLAIM]) + traffic(1)
+    # Regression: a re-init that fails (reset stuck twice) leaves the queues
+    # unset; the harness then forged a used entry through a NULL ring (UBSan:
+    # zero offset applied to a null pointer) until forge_used checked for it.
+    seeds["regress_forge_after_failed_reinit"] = (
+        bytes([0x10]) + traffic(1) + bytes([FAULT, 0, 6, FAULT, 0, 6, FAULT, 1, IRQ, REINIT]) +
+        bytes([FORGE_RX, 3]) + u16(100) + bytes([1, RX_POLL, 8]) + traffic(1))
     for name, data in seeds.items():
         with open(os.path.join(d, name), "wb") as fh:
             fh.write(data)
