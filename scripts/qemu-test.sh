@@ -25,17 +25,23 @@ run_one() {
     [ "$mode" = modern ] && extra=(-global virtio-mmio.force-legacy=false)
     rm -f "$log" "$pcap" "$tlog"
     local t0=$EPOCHREALTIME rc=0
-    # Each console line is stamped with the wall clock as it arrives.
+    # Each console line is stamped with the wall clock as it arrives. QEMU's
+    # own exit status is taken from PIPESTATUS, outside errexit/pipefail.
+    set +e
     timeout "$timeout_s" qemu-system-riscv64 -nographic -M virt -m 256M -bios none \
         -kernel "$image" "${extra[@]}" \
         -device virtio-net-device,netdev=n0,mac=02:00:00:00:00:01 \
         -netdev user,id=n0,restrict=on \
         -object filter-dump,id=d0,netdev=n0,file="$pcap" \
-        </dev/null 2>&1 | tr -d '\r' | while IFS= read -r line; do
+        </dev/null 2>&1 | while IFS= read -r line; do
+            # Read straight from QEMU (a filter such as tr would buffer the
+            # lines and make the stamps late); the console ends lines CR LF.
+            line=${line%$'\r'}
             printf '%s\n' "$line" >>"$log"
             printf '%s %s\n' "$EPOCHREALTIME" "$line" >>"$tlog"
-        done || true
+        done
     rc=${PIPESTATUS[0]}
+    set -e
     touch "$log" "$tlog"
     # The markers, in order (the dhcp line shows what slirp really gave).
     local markers=(
