@@ -57,6 +57,60 @@ static void test_checksum_long_buffer_no_overflow(void **state)
     assert_int_equal(np_inet_checksum(big, sizeof big), 0x0100);
 }
 
+/* The checksum as RFC 1071 §4.1 writes it: big-endian words, one at a time,
+ * the carries folded in at the end. */
+static uint32_t ref_csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+    uint64_t s = sum;
+    size_t i = 0;
+    for (; i + 1 < n; i += 2)
+        s += ((uint32_t)p[i] << 8) | p[i + 1];
+    if (i < n)
+        s += (uint32_t)p[i] << 8;
+    while (s >> 16)
+        s = (s & 0xffffu) + (s >> 16);
+    return (uint32_t)s;
+}
+
+static uint32_t lcg(uint32_t *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return *x >> 16;
+}
+
+/* The word-at-a-time sum equals the byte-wise one for every length 0..300,
+ * all 8 start alignments, running sums in and split sums, over random bytes
+ * and over all-zero and all-ones bytes (the 0x0000/0xffff corner). */
+static void test_checksum_matches_reference(void **state)
+{
+    (void)state;
+    static uint64_t words[(8 + 300 + 8) / 8];
+    uint8_t *buf = (uint8_t *)words;
+    uint32_t x = 1;
+    for (unsigned fill = 0; fill < 3; fill++) {
+        for (size_t i = 0; i < sizeof(words); i++)
+            buf[i] = fill == 0 ? (uint8_t)lcg(&x) : fill == 1 ? 0x00 : 0xff;
+        for (size_t off = 0; off < 8; off++) {
+            for (size_t n = 0; n <= 300; n++) {
+                const uint8_t *p = buf + off;
+                uint32_t want = ref_csum_add(0, p, n);
+                assert_int_equal(np_csum_add(0, p, n), want);
+                assert_int_equal(np_inet_checksum(p, n), (uint16_t)~want);
+                uint32_t in = fill == 0 ? lcg(&x) : fill == 1 ? 0u : 0xffffu;
+                assert_int_equal(np_csum_add(in, p, n), ref_csum_add(in, p, n));
+                size_t half = (n / 2) & ~(size_t)1; /* only the last part may be odd */
+                assert_int_equal(np_csum_add(np_csum_add(in, p, half), p + half, n - half),
+                                 ref_csum_add(in, p, n));
+            }
+        }
+    }
+    /* The running sum may be any 32-bit value a caller accumulated. */
+    assert_int_equal(np_csum_add(0xfffffu, buf, 5), ref_csum_add(0xfffffu, buf, 5));
+    assert_int_equal(np_csum_add16(0xffffu, 0xffffu), 0xffffu);
+    assert_int_equal(np_csum_add16(0, 0), 0);
+    assert_int_equal(np_csum_finish(0x1ffffu), 0xfffeu);
+}
+
 static void test_eth_build_pads_and_parses(void **state)
 {
     (void)state;
@@ -433,12 +487,61 @@ static void test_udp_frame_roundtrip_and_proto(void **state)
     assert_string_equal(np_strerror(12345), "unknown");
 }
 
+/* Checks one request against its reply rebuilt from scratch. */
+static void check_echo_reply(uint8_t *req, size_t len, uint8_t code, uint16_t id, uint16_t seq)
+{
+    uint8_t want[NP_ICMP_HLEN + 16], got[NP_ICMP_HLEN + 16];
+    struct np_icmp out;
+    size_t n;
+    assert_int_equal(np_icmp_parse(req, len, &out), NP_OK);
+    memcpy(want, req, len);
+    struct np_icmp r = {.type = NP_ICMP_ECHO_REPLY, .code = 0, .id = id, .seq = seq};
+    assert_int_equal(np_icmp_build(want, sizeof want, &r, len - NP_ICMP_HLEN, &n), NP_OK);
+    memcpy(got, req, len);
+    assert_int_equal(np_icmp_echo_reply(got, len), NP_OK);
+    if (memcmp(got, want, len) != 0)
+        fail_msg("echo reply differs: code %u id %04x seq %04x len %zu", code, id, seq, len);
+}
+
+/* The reply's checksum patched by RFC 1624 eqn. 3 equals a full recompute
+ * for every identifier (so every value of the reply's sum, with the
+ * all-zero reply and the one summing to 0xffff among them), random codes,
+ * sequence numbers and payloads of every length up to 16, and requests
+ * carrying either form of a zero checksum (0x0000 and 0xffff both verify). */
+static void test_icmp_echo_reply_incremental(void **state)
+{
+    (void)state;
+    uint8_t req[NP_ICMP_HLEN + 16];
+    uint32_t x = 3;
+    for (uint32_t i = 0; i < 0x30000u; i++) {
+        uint16_t id = (uint16_t)i;
+        bool plain = i < 0x10000u; /* code 0, seq 0, no payload: the reply sums to id */
+        uint8_t code = plain ? 0 : (uint8_t)lcg(&x);
+        uint16_t seq = plain ? 0 : (uint16_t)lcg(&x);
+        size_t plen = plain ? 0 : lcg(&x) % 17u;
+        for (size_t k = 0; k < plen; k++)
+            req[NP_ICMP_HLEN + k] = i < 0x20000u ? 0 : (uint8_t)lcg(&x);
+        struct np_icmp h = {.type = NP_ICMP_ECHO_REQUEST, .code = code, .id = id, .seq = seq};
+        size_t len;
+        assert_int_equal(np_icmp_build(req, sizeof req, &h, plen, &len), NP_OK);
+        check_echo_reply(req, len, code, id, seq);
+        uint16_t c = np_get16(req + 2);
+        if (c == 0x0000 || c == 0xffff) {
+            np_put16(req + 2, (uint16_t)~c);
+            check_echo_reply(req, len, code, id, seq);
+        }
+    }
+    assert_int_equal(np_icmp_echo_reply(NULL, 8), NP_ERR_INVAL);
+    assert_int_equal(np_icmp_echo_reply(req, 7), NP_ERR_ICMP_SHORT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_byte_order_helpers),
         cmocka_unit_test(test_checksum_rfc1071_example),
         cmocka_unit_test(test_checksum_long_buffer_no_overflow),
+        cmocka_unit_test(test_checksum_matches_reference),
         cmocka_unit_test(test_eth_build_pads_and_parses),
         cmocka_unit_test(test_eth_short_untouched),
         cmocka_unit_test(test_eth_oversized_untouched),
@@ -451,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_udp_zero_checksum_sent_as_ffff),
         cmocka_unit_test(test_udp_malformed_table),
         cmocka_unit_test(test_icmp_echo),
+        cmocka_unit_test(test_icmp_echo_reply_incremental),
         cmocka_unit_test(test_udp_frame_roundtrip_and_proto),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

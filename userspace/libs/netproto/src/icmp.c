@@ -40,3 +40,27 @@ int np_icmp_build(uint8_t *msg, size_t cap, const struct np_icmp *h, size_t payl
     *out_len = len;
     return NP_OK;
 }
+
+int np_icmp_echo_reply(uint8_t *msg, size_t len)
+{
+    if (msg == NULL)
+        return NP_ERR_INVAL;
+    if (len < NP_ICMP_HLEN)
+        return NP_ERR_ICMP_SHORT;
+    /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), where m is the old first
+     * word (type, code) and m' the new one, 0. It works because the checksum
+     * of the request verified: its sum without the checksum field is ~HC,
+     * modulo 0xffff. */
+    uint32_t sum = np_csum_add16((uint16_t)~np_get16(msg + 2), (uint16_t)~np_get16(msg));
+    msg[0] = NP_ICMP_ECHO_REPLY;
+    msg[1] = 0;
+    if (sum == 0 || sum == 0xffffu) {
+        /* The reply sums to 0 modulo 0xffff, and only a full sum can tell a
+         * message of all-zero words (checksum 0xffff) from the others
+         * (checksum 0), as np_icmp_build would write it. Rare. */
+        np_put16(msg + 2, 0);
+        sum = np_csum_add(0, msg, len);
+    }
+    np_put16(msg + 2, (uint16_t)~sum);
+    return NP_OK;
+}

@@ -54,18 +54,22 @@ int np_ipv4_build(uint8_t *pkt, size_t cap, const struct np_ipv4 *h, size_t payl
     size_t total = NP_IPV4_HLEN + payload_len;
     if (cap < total)
         return NP_ERR_NOSPACE;
+    uint16_t flags = h->df ? IP_FLAG_DF : 0;
     pkt[0] = 0x45; /* version 4, IHL 5: no options */
     pkt[1] = h->tos;
     np_put16(pkt + 2, (uint16_t)total);
     np_put16(pkt + 4, h->id);
-    np_put16(pkt + 6, h->df ? IP_FLAG_DF : 0);
+    np_put16(pkt + 6, flags);
     pkt[8] = h->ttl;
     pkt[9] = h->proto;
-    np_put16(pkt + 10, 0);
     np_put32(pkt + 12, h->src);
     np_put32(pkt + 16, h->dst);
-    /* RFC 791 §3.1: the checksum is computed with the field itself zero. */
-    np_put16(pkt + 10, np_inet_checksum(pkt, NP_IPV4_HLEN));
+    /* RFC 791 §3.1: the checksum is computed with the field itself zero,
+     * over the nine other words, summed here from the values just stored. */
+    uint32_t sum = (0x4500u | h->tos) + (uint32_t)total + h->id + flags +
+                   ((uint32_t)h->ttl << 8 | h->proto) + (h->src >> 16) + (h->src & 0xffffu) +
+                   (h->dst >> 16) + (h->dst & 0xffffu);
+    np_put16(pkt + 10, np_csum_finish(sum));
     *out_len = total;
     return NP_OK;
 }

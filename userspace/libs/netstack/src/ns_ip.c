@@ -40,15 +40,14 @@ static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip)
         ns->cnt.icmp_bcast_ignored++;
         return;
     }
+    /* The reply is the request with another type and code: copy it whole
+     * and patch the checksum. It fits: it came in one frame of at most
+     * NS_FRAME_MAX bytes. */
     uint8_t *msg = ns->tx + NS_L4_OFF;
-    const size_t cap = sizeof(ns->tx) - NS_L4_OFF;
-    struct np_icmp r = {NP_ICMP_ECHO_REPLY, 0, m.id, m.seq, NULL, 0};
-    size_t n;
-    /* The payload fits: it came in one frame of at most NS_FRAME_MAX bytes. */
-    memcpy(msg + NP_ICMP_HLEN, m.payload, m.payload_len);
-    if (np_icmp_build(msg, cap, &r, m.payload_len, &n) != NP_OK)
+    memcpy(msg, ip->payload, ip->payload_len);
+    if (np_icmp_echo_reply(msg, ip->payload_len) != NP_OK)
         return;
-    if (ns_ip_output(ns, NP_IP_PROTO_ICMP, ip->dst, ip->src, n) == NS_OK)
+    if (ns_ip_output(ns, NP_IP_PROTO_ICMP, ip->dst, ip->src, ip->payload_len) == NS_OK)
         ns->cnt.icmp_echo_out++;
 }
 

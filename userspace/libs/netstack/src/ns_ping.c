@@ -9,9 +9,59 @@
 
 #define PING_STAMP_LEN 8u
 
+/*
+ * Byte i of the payload, from PING_STAMP_LEN on, is i * 7 + 1 (mod 256).
+ * It is made and checked eight bytes at a time: a word holds bytes i..i+7,
+ * and the next word is each of its bytes plus 56, added byte by byte (the
+ * low seven bits of each byte are added, the top bit is put back with an
+ * exclusive or), so no carry crosses a byte and the host's byte order does
+ * not matter.
+ */
+#define PATTERN_HI 0x8080808080808080u
+
 static uint8_t pattern(size_t i)
 {
     return (uint8_t)(i * 7u + 1u);
+}
+
+static uint64_t pattern_first(void)
+{
+    uint8_t b[8];
+    uint64_t w;
+    for (unsigned i = 0; i < 8u; i++)
+        b[i] = pattern(PING_STAMP_LEN + i);
+    memcpy(&w, b, sizeof(w));
+    return w;
+}
+
+static uint64_t pattern_next(uint64_t w)
+{
+    return ((w & ~PATTERN_HI) + 0x3838383838383838u) ^ (w & PATTERN_HI);
+}
+
+static void pattern_fill(uint8_t *data, size_t len)
+{
+    uint64_t w = pattern_first();
+    size_t i = PING_STAMP_LEN;
+    for (; i + 8u <= len; i += 8u, w = pattern_next(w))
+        memcpy(data + i, &w, sizeof(w));
+    for (; i < len; i++)
+        data[i] = pattern(i);
+}
+
+static bool pattern_ok(const uint8_t *data, size_t len)
+{
+    uint64_t w = pattern_first();
+    size_t i = PING_STAMP_LEN;
+    for (; i + 8u <= len; i += 8u, w = pattern_next(w)) {
+        if (memcmp(data + i, &w, sizeof(w)) != 0)
+            return false;
+    }
+    for (; i < len; i++) {
+        if (data[i] != pattern(i))
+            return false;
+    }
+    return true;
 }
 
 int ns_ping_start(struct ns_host *ns, const struct ns_ping_params *p)
@@ -74,8 +124,7 @@ void ns_ping_step(struct ns_host *ns, uint64_t now_ms)
     uint8_t *data = msg + NP_ICMP_HLEN;
     for (unsigned i = 0; i < PING_STAMP_LEN; i++)
         data[i] = (uint8_t)(now_ms >> (56u - 8u * i));
-    for (size_t i = PING_STAMP_LEN; i < pg->p.payload_len; i++)
-        data[i] = pattern(i);
+    pattern_fill(data, pg->p.payload_len);
     struct np_icmp h = {NP_ICMP_ECHO_REQUEST, 0, pg->p.id, pg->r.sent, NULL, 0};
     size_t n;
     int rc = NS_ERR_INVAL;
@@ -95,12 +144,10 @@ void ns_ping_input(struct ns_host *ns, const struct np_ipv4 *ip, const struct np
         ns->cnt.icmp_other++;
         return;
     }
-    uint64_t stamp = 0;
-    bool ok = m->payload_len == pg->p.payload_len && m->seq < pg->r.sent;
-    for (unsigned i = 0; ok && i < PING_STAMP_LEN; i++)
-        stamp = (stamp << 8) | m->payload[i];
-    for (size_t i = PING_STAMP_LEN; ok && i < m->payload_len; i++)
-        ok = m->payload[i] == pattern(i);
+    /* payload_len is at least PING_STAMP_LEN: ns_ping_start checked it. */
+    bool ok = m->payload_len == pg->p.payload_len && m->seq < pg->r.sent &&
+              pattern_ok(m->payload, m->payload_len);
+    uint64_t stamp = ok ? (uint64_t)np_get32(m->payload) << 32 | np_get32(m->payload + 4) : 0;
     if (!ok || stamp > ns->now_ms) {
         ns->cnt.ping_bad++;
         return;

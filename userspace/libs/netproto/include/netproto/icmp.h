@@ -30,4 +30,15 @@ int np_icmp_parse(const uint8_t *msg, size_t len, struct np_icmp *out);
 int np_icmp_build(uint8_t *msg, size_t cap, const struct np_icmp *h, size_t payload_len,
                   size_t *out_len);
 
+/*
+ * Turns an echo request into its echo reply in place: msg holds len bytes,
+ * a copy of a request whose checksum np_icmp_parse verified. Sets type 0 and
+ * code 0 and updates the checksum for that change alone (RFC 1624 eqn. 3),
+ * which gives the same bytes as np_icmp_build would over the reply, without
+ * summing the message again (but for one case in 65535, where only a full
+ * sum gives the right bytes). Only msg[0..len) is read and written; on a
+ * message whose checksum did not verify, the checksum written is wrong.
+ */
+int np_icmp_echo_reply(uint8_t *msg, size_t len);
+
 #endif
