@@ -101,10 +101,8 @@ for f in start.S board.c; do
     riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -c "platform/rv-virt/$f" \
         -o "$sizedir/${f%.*}.o" 2>"$out/size-build.log" || { cat "$out/size-build.log"; die "$f"; }
 done
-for v in wire nostub; do
-    defs=()
-    [ "$v" = nostub ] && defs=(-DSIZE_NO_STUB_SERVER)
-    riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" "${defs[@]}" -c bench/size/size_main.c \
+for v in nostub; do
+    riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -c bench/size/size_main.c \
         -o "$sizedir/size_main_$v.o" 2>"$out/size-$v.log" || { cat "$out/size-$v.log"; die "size_main $v"; }
     riscv64-unknown-elf-gcc "${rvflags[@]}" -nostartfiles -T platform/rv-virt/link.ld \
         -Wl,--gc-sections -Wl,-Map="$sizedir/size-$v.map" "$sizedir/start.o" "$sizedir/board.o" \
@@ -188,19 +186,13 @@ cmp_lwip="Debian liblwip.so (x86_64) .text $lwip_text (+ .rodata $lwip_ro)"
 libs_only=$(map_sum "$sizedir/size-nostub.map" | awk '$2 ~ /^librvnet_/ { t += $1 } END { print t + 0 }')
 row P2 "whole stack, the libraries alone as linked in the bench image without the stub server (start.S, board.c, main, libc left out): text+rodata, B" \
     "$libs_only" "<= 10240" "$(le "$libs_only" 10240)" "$cmp_lwip" "$(ratio "$libs_only" "$lwip_text")"
-for v in nostub wire; do
-    s=$(img_ro "$sizedir/size-$v.elf")
-    if [ "$v" = nostub ]; then
-        what="that bench image whole (frontend, netstack, lo, DHCP client on the wire; start.S, board.c, main, libc)"
-    else
-        what="the same bench image as the netstack links it (stub server pulled in by ns_dhcp.c)"
-    fi
-    row P2 "$what: text+rodata, B" "$s" "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
-done
+s=$(img_ro "$sizedir/size-nostub.elf")
+what="that bench image whole (frontend, netstack, lo, DHCP client on the wire; start.S, board.c, main, libc)"
+row P2 "$what: text+rodata, B" "$s" "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 s=$(img_ro "$image")
 row P2 "rv-virt bring-up image as is (both DHCP modes, pings, FDT walk): text+rodata, B" "$s" \
     "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
-for v in nostub wire; do
+for v in nostub; do
     {
         echo "# .text+.rodata per input file in $sizedir/size-$v.elf (from the link map, after gc-sections)"
         map_sum "$sizedir/size-$v.map"

@@ -10,17 +10,9 @@
  * It links with platform/rv-virt's start.S, board.c and link.ld, read from
  * there and not changed.
  *
- * Built twice by bench/run.sh:
- *   as is          the netstack's ns_dhcp.c calls dhcp_server_init and
- *                  dhcp_server_input (stub mode is chosen at run time), so
- *                  the stub server is linked even though this image never
- *                  uses it;
- *   -DSIZE_NO_STUB_SERVER
- *                  this file defines those entry points itself (each fails
- *                  with DHCP_ERR_INVAL), so the linker takes nothing from
- *                  dhcp_server.c and gc-sections drops what only the server
- *                  used: the stack as it would be without the stub server.
- * Both are size measurements only; the library is not changed.
+ * The netstack reaches the stub server only through cfg.stub_input, which
+ * this image never sets, so nothing of dhcp_server.c is linked: this is the
+ * stack as a wire-only bring-up would ship it.
  */
 #include <stdint.h>
 #include <string.h>
@@ -43,31 +35,6 @@ static int bound;
 
 #define PLIC_PENDING 0x0c001000ul
 #define DHCP_TIMEOUT_MS 10000u
-
-#ifdef SIZE_NO_STUB_SERVER
-void dhcp_server_config_defaults(struct dhcp_server_config *cfg)
-{
-    memset(cfg, 0, sizeof(*cfg));
-}
-
-int dhcp_server_init(struct dhcp_server *s, const struct dhcp_server_config *cfg)
-{
-    (void)s;
-    (void)cfg;
-    return DHCP_ERR_INVAL;
-}
-
-int dhcp_server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *msg, size_t len,
-                      struct dhcp_tx *tx)
-{
-    (void)s;
-    (void)now_ms;
-    (void)msg;
-    (void)len;
-    (void)tx;
-    return DHCP_ERR_INVAL;
-}
-#endif
 
 static void fail(const char *why)
 {

@@ -29,6 +29,7 @@ static struct ns_host ns;
 static struct lo_slot lo_slots[LO_DEPTH_DEFAULT];
 static struct ns_arp_entry arp[4];
 static struct ns_frame arp_hold[4];
+static struct dhcp_server stub; /* the in-process stub server, for the second run */
 
 #define PLIC_PENDING 0x0c001000ul
 #define DHCP_TIMEOUT_MS 10000u
@@ -139,6 +140,14 @@ static void stack_up(enum ns_dhcp_mode mode)
     cfg.arp_hold = arp_hold;
     cfg.arp_n = 4;
     cfg.dhcp = mode;
+    if (mode == NS_DHCP_STUB) {
+        struct dhcp_server_config sc;
+        dhcp_server_config_defaults(&sc);
+        if (dhcp_server_init(&stub, &sc) != DHCP_OK)
+            fail("netstack", "stub-server");
+        cfg.stub = &stub;
+        cfg.stub_input = dhcp_server_input;
+    }
     cfg.event = event;
     st.bound = 0;
     int rc = ns_init(&ns, &cfg);

@@ -37,6 +37,7 @@ struct nt {
     struct vnet_harness h;
     bool have_dev;
     struct stub_peer peer;
+    struct dhcp_server stub; /* for NS_DHCP_STUB: the defaults, ready */
     /* what the driver transmitted (when no peer is installed) */
     unsigned ncap;
     struct nt_frame cap[NT_CAP];
@@ -92,6 +93,12 @@ static inline struct nt *nt_new(bool with_dev)
     t->cfg.event_ctx = t;
     t->cfg.tap = nt_tap_fn;
     t->cfg.tap_ctx = t;
+    struct dhcp_server_config sc;
+    dhcp_server_config_defaults(&sc);
+    if (dhcp_server_init(&t->stub, &sc) != DHCP_OK)
+        abort();
+    t->cfg.stub = &t->stub;
+    t->cfg.stub_input = dhcp_server_input;
     if (with_dev) {
         if (vnet_harness_open(&t->h, 1, NULL) != 0 || vnet_harness_up(&t->h) != VNET_OK)
             abort();

@@ -166,6 +166,13 @@ static void test_dhcp_stub_without_device(void **state)
     (void)state;
     struct nt *t = nt_new(false);
     t->cfg.dhcp = NS_DHCP_STUB;
+    /* Stub mode needs the caller's server and the function that serves it. */
+    t->cfg.stub_input = NULL;
+    assert_int_equal(nt_start(t), NS_ERR_INVAL);
+    t->cfg.stub_input = dhcp_server_input;
+    t->cfg.stub = NULL;
+    assert_int_equal(nt_start(t), NS_ERR_INVAL);
+    t->cfg.stub = &t->stub;
     assert_int_equal(nt_start(t), NS_OK);
     t->now = 0;
     assert_int_equal(nt_poll(t), NS_OK);

@@ -29,14 +29,13 @@ void ns_config_defaults(struct ns_config *cfg)
     cfg->rx_budget = 64u;
     cfg->dhcp = NS_DHCP_OFF;
     dhcp_client_config_defaults(&cfg->dhcp_client);
-    dhcp_server_config_defaults(&cfg->dhcp_server);
 }
 
 int ns_init(struct ns_host *ns, const struct ns_config *cfg)
 {
     if (!ns || !cfg || !cfg->lo_slots || cfg->rx_budget == 0 ||
         (cfg->virt0 && (!cfg->arp || cfg->arp_n == 0)) || cfg->arp_tries == 0 ||
-        cfg->dhcp > NS_DHCP_STUB)
+        cfg->dhcp > NS_DHCP_STUB || (cfg->dhcp == NS_DHCP_STUB && (!cfg->stub || !cfg->stub_input)))
         return NS_ERR_INVAL;
     memset(ns, 0, sizeof(*ns));
     ns->cfg = *cfg;

@@ -20,9 +20,6 @@ int ns_dhcp_init(struct ns_host *ns)
     memcpy(cc.mac, ns->ifs[NS_IF_VIRT0].mac, 6);
     if (dhcp_client_init(&ns->dhcp, &cc) != DHCP_OK)
         return NS_ERR_INVAL;
-    if (ns->cfg.dhcp == NS_DHCP_STUB &&
-        dhcp_server_init(&ns->stub, &ns->cfg.dhcp_server) != DHCP_OK)
-        return NS_ERR_INVAL;
     return NS_OK;
 }
 
@@ -136,7 +133,7 @@ void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms)
         rx.buf = ns->tx + NS_DHCP_REPLY_OFF;
         rx.cap = DHCP_MSG_BUILD_MAX;
         ns->cnt.dhcp_out++;
-        if (dhcp_server_input(&ns->stub, now_ms, tx.buf, tx.len, &rx) != DHCP_OK || rx.len == 0)
+        if (ns->cfg.stub_input(ns->cfg.stub, now_ms, tx.buf, tx.len, &rx) != DHCP_OK || rx.len == 0)
             continue;
         ns_dhcp_input(ns, rx.buf, rx.len);
     }

@@ -138,8 +138,14 @@ struct ns_config {
     unsigned rx_budget;                    /* frames taken per interface per poll: 64 */
     enum ns_dhcp_mode dhcp;                /* NS_DHCP_OFF */
     struct dhcp_client_config dhcp_client; /* dhcp_client_config_defaults; mac is virt0's */
-    struct dhcp_server_config dhcp_server; /* NS_DHCP_STUB: dhcp_server_config_defaults */
-    ns_tap_fn tap;                         /* NULL: none */
+    /* NS_DHCP_STUB: the in-process server the client talks to, set up by the
+     * caller (dhcp_server_init), and the function that serves it (pass
+     * dhcp_server_input). Through a pointer, so an image that never runs
+     * the stub, a test fixture, links none of it. */
+    struct dhcp_server *stub;
+    int (*stub_input)(struct dhcp_server *srv, uint64_t now_ms, const uint8_t *msg, size_t len,
+                      struct dhcp_tx *reply);
+    ns_tap_fn tap; /* NULL: none */
     void *tap_ctx;
     ns_event_fn event; /* NULL: none */
     void *event_ctx;
@@ -260,7 +266,6 @@ struct ns_host {
     struct ns_udp_sock *udp;
     struct ns_raw_sock *raw;
     struct dhcp_client dhcp;
-    struct dhcp_server stub;
     bool dhcp_started;
     struct ns_ping ping;
     struct ns_counters cnt;
@@ -273,9 +278,9 @@ struct ns_host {
 
 /*
  * Sets the host up: lo up at 127.0.0.1/8, virt0 up and unconfigured (MAC
- * from the device, else cfg->mac), the DHCP client (and in NS_DHCP_STUB the
- * stub server) initialised; DHCP starts at the first poll. NS_ERR_INVAL for
- * missing storage or a bad configuration.
+ * from the device, else cfg->mac), the DHCP client initialised; DHCP starts
+ * at the first poll. NS_ERR_INVAL for missing storage or a bad
+ * configuration (NS_DHCP_STUB without cfg->stub and cfg->stub_input).
  */
 int ns_init(struct ns_host *ns, const struct ns_config *cfg);
 
