@@ -6,10 +6,11 @@
  * server itself), then DHCP again in the in-process stub mode. It prints the
  * same marker lines as `nx-net up`.
  *
- * Interrupts: the image runs with interrupts masked and looks at the PLIC's
- * pending bit of the device's source each time round the loop; when it is
- * set, ns_irq reads and acknowledges InterruptStatus, exactly what a trap
- * handler would do.
+ * Interrupts: the device's PLIC source is enabled, but the hart runs with
+ * interrupts masked and looks at the source's pending bit each time round
+ * the loop. When it is set, the loop does what a trap handler would: claim
+ * at the PLIC, ns_irq (read and acknowledge InterruptStatus), complete at
+ * the PLIC.
  */
 #include <stdint.h>
 #include <string.h>
@@ -31,7 +32,12 @@ static struct ns_arp_entry arp[4];
 static struct ns_frame arp_hold[4];
 static struct dhcp_server stub; /* the in-process stub server, for the second run */
 
+/* The PLIC of QEMU's virt board; context 0 is hart 0 in M-mode. */
+#define PLIC_PRIORITY 0x0c000000ul
 #define PLIC_PENDING 0x0c001000ul
+#define PLIC_ENABLE_CTX0 0x0c002000ul
+#define PLIC_THRESHOLD_CTX0 0x0c200000ul
+#define PLIC_CLAIM_CTX0 0x0c200004ul
 #define DHCP_TIMEOUT_MS 10000u
 #define PING_TIMEOUT_MS 5000u
 
@@ -101,6 +107,27 @@ static void event(void *ctx, const struct ns_event *ev)
     }
 }
 
+static void mmio_w32(uintptr_t a, uint32_t v)
+{
+    *(volatile uint32_t *)a = v;
+}
+
+static uint32_t mmio_r32(uintptr_t a)
+{
+    return *(volatile uint32_t *)a;
+}
+
+/* The device's source: priority 1, enabled for context 0, threshold 0. The
+ * hart keeps interrupts masked (mstatus.MIE is 0 from reset), so nothing
+ * traps; the loop claims and completes as a trap handler would. */
+static void plic_init(uint32_t irq)
+{
+    mmio_w32(PLIC_PRIORITY + 4u * irq, 1);
+    uintptr_t en = PLIC_ENABLE_CTX0 + 4u * (irq / 32u);
+    mmio_w32(en, mmio_r32(en) | (1u << (irq % 32u)));
+    mmio_w32(PLIC_THRESHOLD_CTX0, 0);
+}
+
 static int plic_pending(uint32_t irq)
 {
     return (int)((*(volatile uint32_t *)(PLIC_PENDING + 4u * (irq / 32u)) >> (irq % 32u)) & 1u);
@@ -108,8 +135,14 @@ static int plic_pending(uint32_t irq)
 
 static void poll_once(uint32_t irq)
 {
-    if (plic_pending(irq))
+    if (plic_pending(irq)) {
+        /* Claim, acknowledge at the device, then complete at the PLIC:
+         * the device's line is low again before the source is re-armed. */
+        uint32_t claimed = mmio_r32(PLIC_CLAIM_CTX0);
         (void)ns_irq(&ns);
+        if (claimed)
+            mmio_w32(PLIC_CLAIM_CTX0, claimed);
+    }
     (void)ns_poll(&ns, board_now_ms());
 }
 
@@ -225,6 +258,7 @@ int rv_main(const void *fdt)
     board_puts(s.how);
     board_puts("\n");
 
+    plic_init(s.irq);
     /* DHCP on the wire, against whatever server is on the link. */
     stack_up(NS_DHCP_WIRE);
     board_puts("netstack: ready\n");
@@ -252,6 +286,9 @@ int rv_main(const void *fdt)
     board_put_dec(c.rx_frames);
     board_puts(" frames, irqs ");
     board_put_dec(c.irqs);
+    board_puts(" (spurious ");
+    board_put_dec(c.irqs_spurious);
+    board_puts(")");
     board_puts("\n");
     board_puts("timing: reset to lease ");
     board_put_dec((t_lease - t0) / (BOARD_MTIME_HZ / 1000u));

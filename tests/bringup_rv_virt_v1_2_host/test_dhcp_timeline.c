@@ -218,6 +218,22 @@ static void test_discover_retransmits_4_8_16_32_64(void **state)
     assert_int_equal(dhcp_client_deadline(&t.c), 316000);
 }
 
+/* An OFFER for a retransmitted DISCOVER: its REQUEST repeats that
+ * DISCOVER's secs (4), and so do the REQUEST's own retransmissions. */
+static void test_request_repeats_discover_secs(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 3600, 5);
+    const struct step steps[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {4000, IN_NONE, OUT_DISCOVER, 0, 4, DHCP_CLIENT_SELECTING, NONE_EV},
+        {6500, IN_OFFER, OUT_REQ_SELECT, 0, 4, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {10500, IN_NONE, OUT_REQ_SELECT, 0, 4, DHCP_CLIENT_REQUESTING, NONE_EV},
+    };
+    run(&t, steps, sizeof steps / sizeof steps[0]);
+}
+
 static void test_request_retries_then_init(void **state)
 {
     (void)state;
@@ -225,13 +241,13 @@ static void test_request_retries_then_init(void **state)
     tl_init(&t, 3600, 5);
     const struct step steps[] = {
         {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
-        /* The OFFER's xid is kept for the REQUEST (RFC 2131 §4.4.1); secs
-         * keep counting from the DISCOVER. */
-        {1500, IN_OFFER, OUT_REQ_SELECT, 0, 1, DHCP_CLIENT_REQUESTING, NONE_EV},
-        {5500, IN_NONE, OUT_REQ_SELECT, 0, 5, DHCP_CLIENT_REQUESTING, NONE_EV},
-        {13500, IN_NONE, OUT_REQ_SELECT, 0, 13, DHCP_CLIENT_REQUESTING, NONE_EV},
-        {29500, IN_NONE, OUT_REQ_SELECT, 0, 29, DHCP_CLIENT_REQUESTING, NONE_EV},
-        {61500, IN_NONE, OUT_REQ_SELECT, 0, 61, DHCP_CLIENT_REQUESTING, NONE_EV},
+        /* The OFFER's xid is kept for the REQUEST, and so are the secs of
+         * the DISCOVER, on every retransmission (RFC 2131 §4.4.1). */
+        {1500, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {5500, IN_NONE, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {13500, IN_NONE, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {29500, IN_NONE, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {61500, IN_NONE, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
         /* Four retries spent: INIT, a new DISCOVER with a new xid. */
         {125500, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
     };
@@ -679,6 +695,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_discover_retransmits_4_8_16_32_64),
+        cmocka_unit_test(test_request_repeats_discover_secs),
         cmocka_unit_test(test_request_retries_then_init),
         cmocka_unit_test(test_renew_rebind_expire_timeline),
         cmocka_unit_test(test_nak_while_renewing_then_lease_again),

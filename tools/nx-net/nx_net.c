@@ -257,7 +257,7 @@ static uint64_t drops(const struct ns_counters *c, const struct vnet_counters *v
            c->ip_unknown_proto + c->ip_no_route + c->icmp_bad + c->udp_bad + c->udp_no_port +
            c->udp_queue_full + c->raw_queue_full + c->lo_full + c->tx_full + c->tx_no_device +
            c->tx_too_big + c->dhcp_dropped + v->tx_bad_len + v->tx_full + v->rx_len_over +
-           v->rx_len_short;
+           v->rx_len_long + v->rx_len_short;
 }
 
 /* --- subcommands ------------------------------------------------------------ */

@@ -151,15 +151,25 @@ static uint64_t half_remaining(const struct dhcp_client *n, uint64_t now, uint64
     return at < until ? at : until;
 }
 
+/* Seconds since the exchange began; a caller whose clock stepped back gets
+ * 0, not a wrapped value. */
+static uint16_t secs_now(const struct dhcp_client *n, uint64_t now)
+{
+    uint64_t secs = now > n->exchange_ms ? (now - n->exchange_ms) / MS_PER_S : 0;
+    return (uint16_t)(secs > 0xffffu ? 0xffffu : secs);
+}
+
 static int emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, struct dhcp_tx *tx)
 {
     struct dhcp_msg m;
     memset(&m, 0, sizeof m);
     m.op = DHCP_BOOTREQUEST;
     m.xid = n->xid;
-    /* A caller whose clock stepped back gets secs 0, not a wrapped value. */
-    uint64_t secs = now > n->exchange_ms ? (now - n->exchange_ms) / MS_PER_S : 0;
-    m.secs = (uint16_t)(secs > 0xffffu ? 0xffffu : secs);
+    m.secs = secs_now(n, now);
+    /* RFC 2131 §4.4.1: the REQUEST for an OFFER carries the same secs as
+     * the DISCOVER that drew it. */
+    if (kind == SEND_REQUEST_SELECTING)
+        m.secs = n->discover_secs;
     memcpy(m.chaddr, n->cfg.mac, sizeof m.chaddr);
     /* RFC 2132 §9.14: type 1 (Ethernet) and the MAC, the same in every
      * message, so servers keyed on the client id always see one client. */
@@ -259,10 +269,12 @@ int dhcp_client_poll(struct dhcp_client *c, uint64_t now_ms, struct dhcp_tx *tx,
             begin_exchange(&n, now_ms);
             n.state = DHCP_CLIENT_SELECTING;
             kind = SEND_DISCOVER;
+            n.discover_secs = secs_now(&n, now_ms);
             break;
         case DHCP_CLIENT_SELECTING:
             /* RFC 2131 §4.4.1: keep retransmitting DISCOVER. */
             kind = SEND_DISCOVER;
+            n.discover_secs = secs_now(&n, now_ms);
             break;
         case DHCP_CLIENT_REQUESTING:
         case DHCP_CLIENT_INIT_REBOOT:

@@ -281,6 +281,9 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
      * notification before DRIVER_OK). */
     refill_rx(dev);
     vnet_vq_publish(&dev->rxq, ops);
+    /* The published ring before the register write that lets the device
+     * look at it. */
+    ops->barrier(ops->ctx, VNET_BARRIER_FULL);
     vnet_mmio_status_add(&dev->mmio, VNET_STATUS_DRIVER_OK);
     dev->state = VNET_STATE_READY;
     if (vnet_vq_notify_needed(&dev->rxq, ops)) {
@@ -430,6 +433,13 @@ static void rx_done(void *ctx, uint16_t id, uint32_t len)
         b->err = VNET_ERR_RX_LEN;
         return;
     }
+    /* Buffers have room for more than a frame; what is handed up is never
+     * longer than an Ethernet frame without FCS, whatever the device wrote. */
+    if (len - dev->hdr_len > VNET_ETH_MAX_FRAME) {
+        dev->cnt.rx_len_long++;
+        b->err = VNET_ERR_RX_LEN;
+        return;
+    }
     const uint8_t *buf = dev->dma + dev->rx_slab_off + (size_t)id * dev->cfg.rx_buf_size;
     size_t frame_len = len - dev->hdr_len;
     dev->cnt.rx_frames++;
@@ -479,6 +489,9 @@ int vnet_irq(struct vnet_dev *dev, uint32_t *bits)
         return VNET_OK;
     }
     o->write32(o->ctx, VNET_MMIO_INTERRUPT_ACK, st);
+    /* The rings are read after this returns: order them after the register
+     * accesses, or a stale used->idx could be read and a wakeup lost. */
+    o->barrier(o->ctx, VNET_BARRIER_FULL);
     dev->cnt.irqs++;
     if (bits)
         *bits = st;

@@ -128,12 +128,13 @@ struct dhcp_client {
     enum dhcp_client_state state;
     uint64_t rng;
     uint32_t xid;
-    uint32_t tries;        /* transmissions so far in this state */
-    uint64_t deadline_ms;  /* next transmission or timer */
-    uint64_t exchange_ms;  /* start of the exchange, for secs */
-    uint64_t request_ms;   /* first REQUEST of the exchange, for the lease start */
-    uint32_t offer_addr;   /* REQUESTING: yiaddr offered; INIT-REBOOT: previous address */
-    uint32_t offer_server; /* REQUESTING: the server selected */
+    uint32_t tries;         /* transmissions so far in this state */
+    uint64_t deadline_ms;   /* next transmission or timer */
+    uint64_t exchange_ms;   /* start of the exchange, for secs */
+    uint16_t discover_secs; /* secs of the last DISCOVER, repeated in its REQUEST */
+    uint64_t request_ms;    /* first REQUEST of the exchange, for the lease start */
+    uint32_t offer_addr;    /* REQUESTING: yiaddr offered; INIT-REBOOT: previous address */
+    uint32_t offer_server;  /* REQUESTING: the server selected */
     bool have_lease;
     struct dhcp_lease lease;
     struct dhcp_client_stats stats; /* last, so tests can compare what precedes it */

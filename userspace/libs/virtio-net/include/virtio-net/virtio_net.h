@@ -108,6 +108,7 @@ struct vnet_counters {
     uint64_t tx_completed;        /* TX slots returned by the device */
     uint64_t rx_len_over;         /* RX used len above the posted buffer: dropped */
     uint64_t rx_len_short;        /* RX used len below header + 14: dropped */
+    uint64_t rx_len_long;         /* RX frame above 1514 bytes (fits the buffer): dropped */
     uint64_t kicks;               /* QueueNotify writes */
     uint64_t kicks_suppressed;    /* notifications skipped: device set NO_NOTIFY */
     uint64_t irqs;                /* vnet_irq calls that found bits set */
