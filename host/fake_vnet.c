@@ -300,6 +300,30 @@ static int take_avail(struct fake_vnet *f, unsigned qi, bool want_write, struct 
     return 1;
 }
 
+static void avail_check(struct fake_vnet *f, unsigned qi);
+static void avail_snapshot(struct fake_vnet *f, unsigned qi);
+
+/* Writes a poison entry at the next used slot and keeps the real one back
+ * until the driver's next read barrier (see fake_vnet_barrier). */
+static void late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t id, uint32_t len)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint32_t slot = q->used_idx % q->num;
+    uint8_t *e = used + 4 + 8u * slot;
+    if (q->late_n == sizeof(q->late_id) / sizeof(q->late_id[0])) {
+        /* Never reached by a driver that reads its ring; write through. */
+        st32(f, e, id);
+        st32(f, e + 4, len);
+        return;
+    }
+    st32(f, e, 0xffffffffu);
+    st32(f, e + 4, 0xffffffffu);
+    q->late_slot[q->late_n] = slot;
+    q->late_id[q->late_n] = id;
+    q->late_len[q->late_n] = len;
+    q->late_n++;
+}
+
 /* Writes one used entry, applying the armed id faults. Does not publish. */
 static void used_put(struct fake_vnet *f, unsigned qi, uint32_t id, uint32_t len)
 {
@@ -318,9 +342,7 @@ static void used_put(struct fake_vnet *f, unsigned qi, uint32_t id, uint32_t len
         copies = 2;
     }
     for (unsigned k = 0; k < copies; k++) {
-        uint8_t *e = used + 4 + 8u * (q->used_idx % q->num);
-        st32(f, e, id);
-        st32(f, e + 4, len);
+        late_put(f, qi, used, id, len);
         q->used_idx++;
     }
     if (qi == TXQ && f->fault_armed[FAKE_FAULT_USED_ID_UNPOSTED]) {
@@ -329,9 +351,7 @@ static void used_put(struct fake_vnet *f, unsigned qi, uint32_t id, uint32_t len
         while (bogus > 0 && (out_get(q, bogus) || bogus == id))
             bogus--;
         f->fault_armed[FAKE_FAULT_USED_ID_UNPOSTED]--;
-        uint8_t *e = used + 4 + 8u * (q->used_idx % q->num);
-        st32(f, e, bogus);
-        st32(f, e + 4, 0);
+        late_put(f, qi, used, bogus, 0);
         q->used_idx++;
     }
 }
@@ -505,6 +525,9 @@ static void deliver_rx(struct fake_vnet *f)
 static void run(struct fake_vnet *f, bool poll_tx, bool poll_rx, bool complete_tx)
 {
     uint16_t before[QUEUES] = {f->q[RXQ].used_idx, f->q[TXQ].used_idx};
+    /* What the device is about to read must have been ordered by a barrier. */
+    for (unsigned i = 0; i < QUEUES; i++)
+        avail_check(f, i);
     if (poll_tx)
         take_tx(f);
     if (complete_tx)
@@ -513,6 +536,78 @@ static void run(struct fake_vnet *f, bool poll_tx, bool poll_rx, bool complete_t
         deliver_rx(f);
     for (unsigned i = 0; i < QUEUES; i++)
         publish(f, i, before[i]);
+}
+
+/* --- the barrier model ------------------------------------------------------- */
+
+/* Entries the device wrote become visible to the driver. */
+static void late_flush(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint8_t *used = q->num ? gptr(f, q->device, 6ull + 8ull * q->num) : NULL;
+    for (unsigned i = 0; used && i < q->late_n; i++) {
+        uint8_t *e = used + 4 + 8u * q->late_slot[i];
+        st32(f, e, q->late_id[i]);
+        st32(f, e + 4, q->late_len[i]);
+    }
+    q->late_n = 0;
+}
+
+/* The avail side as it is now, for the next check. */
+static void avail_snapshot(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    const uint8_t *avail = gptr(f, q->driver, 6ull + 2ull * q->num);
+    const uint8_t *desc = gptr(f, q->desc, 16ull * q->num);
+    q->snap_valid = avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
+    if (!q->snap_valid)
+        return;
+    q->snap_avail_idx = ld16(f, avail + 2);
+    memcpy(q->snap_ring, avail + 4, 2u * q->num);
+    memcpy(q->snap_desc, desc, 16u * q->num);
+}
+
+/* Since the last snapshot: if avail->idx moved, the entries it now covers
+ * (ring slots and their descriptors) must be as they were then. */
+static void avail_check(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    if (!q->snap_valid || !queue_live(f, qi))
+        return;
+    const uint8_t *avail = gptr(f, q->driver, 6ull + 2ull * q->num);
+    const uint8_t *desc = gptr(f, q->desc, 16ull * q->num);
+    if (!avail || !desc)
+        return;
+    uint16_t now = ld16(f, avail + 2);
+    uint16_t n = (uint16_t)(now - q->snap_avail_idx);
+    if (n == 0 || n > q->num)
+        return; /* nothing new, or a bad index the device reports elsewhere */
+    for (uint16_t i = 0; i < n; i++) {
+        uint32_t slot = (uint16_t)(q->snap_avail_idx + i) % q->num;
+        uint16_t head = ld16(f, avail + 4 + 2u * slot);
+        bool ring_changed = memcmp(avail + 4 + 2u * slot, q->snap_ring + 2u * slot, 2) != 0;
+        bool desc_changed =
+            head < q->num && memcmp(desc + 16u * head, q->snap_desc + 16u * head, 16) != 0;
+        if (ring_changed || desc_changed) {
+            violation(f,
+                      "queue %u: avail->idx %u published entries written after the last "
+                      "barrier (missing write barrier)",
+                      qi, now);
+            return;
+        }
+    }
+}
+
+void fake_vnet_barrier(struct fake_vnet *f, enum vnet_barrier kind)
+{
+    for (unsigned qi = 0; qi < QUEUES; qi++) {
+        if (kind == VNET_BARRIER_READ || kind == VNET_BARRIER_FULL)
+            late_flush(f, qi);
+        if (kind == VNET_BARRIER_WRITE || kind == VNET_BARRIER_FULL) {
+            avail_check(f, qi);
+            avail_snapshot(f, qi);
+        }
+    }
 }
 
 /* --- public API ------------------------------------------------------------- */
@@ -739,8 +834,10 @@ static void write_queue_reg(struct fake_vnet *f, uint32_t off, uint32_t val)
             q->ready = 0;
             return;
         }
-        if (ring_fits(f, qi))
+        if (ring_fits(f, qi)) {
             q->ready = 1;
+            avail_snapshot(f, qi); /* the barrier model starts from here */
+        }
         return;
     case VNET_MMIO_QUEUE_PFN: {
         if (val == 0) {
@@ -755,8 +852,10 @@ static void write_queue_reg(struct fake_vnet *f, uint32_t off, uint32_t val)
         q->desc = (uint64_t)val * f->guest_page_size;
         q->driver = q->desc + 16ull * q->num;
         q->device = (q->driver + 4ull + 2ull * q->num + q->align - 1u) & ~(uint64_t)(q->align - 1u);
-        if (ring_fits(f, qi))
+        if (ring_fits(f, qi)) {
             q->pfn = val;
+            avail_snapshot(f, qi); /* the barrier model starts from here */
+        }
         return;
     }
     default:
@@ -866,9 +965,7 @@ static uint8_t op_read8(void *ctx, uint32_t off)
 
 static void op_barrier(void *ctx, enum vnet_barrier kind)
 {
-    /* Driver and device run on one host thread, in program order. */
-    (void)ctx;
-    (void)kind;
+    fake_vnet_barrier(ctx, kind);
 }
 
 static uint64_t op_dma_addr(void *ctx, const void *p)

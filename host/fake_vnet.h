@@ -66,7 +66,18 @@ struct fake_vnet_queue {
     uint16_t wait_id[FAKE_VNET_QUEUE_NUM_MAX];
     unsigned wait_n;
     uint32_t outstanding[FAKE_VNET_QUEUE_NUM_MAX / 32u]; /* ids taken, not yet used */
-    uint64_t notifies;                                   /* QueueNotify writes naming this queue */
+    /* The barrier model (see fake_vnet_barrier): used entries written but
+     * not yet visible to the driver, and what the avail side looked like at
+     * the driver's last store-ordering barrier. */
+    uint32_t late_slot[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t late_id[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t late_len[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    unsigned late_n;
+    bool snap_valid;
+    uint16_t snap_avail_idx;
+    uint8_t snap_ring[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint8_t snap_desc[16u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint64_t notifies; /* QueueNotify writes naming this queue */
 };
 
 struct fake_vnet_stats {
@@ -175,5 +186,20 @@ bool fake_vnet_irq_line(const struct fake_vnet *f);
 
 /* Header length the device uses given the negotiated features (10 or 12). */
 unsigned fake_vnet_hdr_len(const struct fake_vnet *f);
+
+/*
+ * The driver's barrier (the ops table's barrier calls it), and with it a
+ * model of what a device running beside the driver could see, so that a
+ * missing barrier fails a test instead of passing unnoticed:
+ *  - a used entry the device writes reads as a poison id (0xffffffff) until
+ *    the driver's next READ or FULL barrier, while used->idx is visible at
+ *    once: a driver that reads entries without a read barrier after the
+ *    index sees garbage;
+ *  - at each WRITE or FULL barrier, and when the device looks at a queue,
+ *    an avail->idx that moved since the previous barrier must not cover a
+ *    ring entry or descriptor that also changed since then: the entries and
+ *    the index written without a barrier between them is a violation.
+ */
+void fake_vnet_barrier(struct fake_vnet *f, enum vnet_barrier kind);
 
 #endif

@@ -415,6 +415,95 @@ static void test_ring_byte_order_per_layout(void **state)
     }
 }
 
+/* An ops wrapper that swallows one kind of barrier: the fake's barrier
+ * model must turn each missing barrier into a failure. */
+struct drop_barrier {
+    struct vnet_ops inner;
+    enum vnet_barrier drop;
+    unsigned dropped;
+};
+
+static uint32_t db_read32(void *ctx, uint32_t off)
+{
+    struct drop_barrier *d = ctx;
+    return d->inner.read32(d->inner.ctx, off);
+}
+
+static void db_write32(void *ctx, uint32_t off, uint32_t val)
+{
+    struct drop_barrier *d = ctx;
+    d->inner.write32(d->inner.ctx, off, val);
+}
+
+static uint16_t db_read16(void *ctx, uint32_t off)
+{
+    struct drop_barrier *d = ctx;
+    return d->inner.read16(d->inner.ctx, off);
+}
+
+static uint8_t db_read8(void *ctx, uint32_t off)
+{
+    struct drop_barrier *d = ctx;
+    return d->inner.read8(d->inner.ctx, off);
+}
+
+static void db_barrier(void *ctx, enum vnet_barrier kind)
+{
+    struct drop_barrier *d = ctx;
+    if (kind == d->drop) {
+        d->dropped++;
+        return;
+    }
+    d->inner.barrier(d->inner.ctx, kind);
+}
+
+static uint64_t db_dma(void *ctx, const void *p)
+{
+    struct drop_barrier *d = ctx;
+    return d->inner.dma_addr(d->inner.ctx, p);
+}
+
+static void test_missing_barriers_are_caught(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        /* No write barrier before avail->idx: the fake sees the RX ring
+         * published in the same barrier interval as its entries. */
+        struct vnet_harness *h = open_h(v, NULL);
+        struct drop_barrier d = {h->ops, VNET_BARRIER_WRITE, 0};
+        struct vnet_ops ops = {db_read32, db_write32, db_read16, db_read8, db_barrier, db_dma, &d};
+        assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_OK);
+        assert_true(d.dropped > 0);
+        assert_true(h->fake.violations > 0);
+        assert_non_null(strstr(h->fake.first_violation, "missing write barrier"));
+        close_h(h);
+
+        /* No read barrier between used->idx and the entries: the driver
+         * reads entries the device has not made visible yet. */
+        h = open_h(v, NULL);
+        d = (struct drop_barrier){h->ops, VNET_BARRIER_READ, 0};
+        ops.ctx = &d;
+        assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_OK);
+        assert_int_equal(h->fake.violations, 0);
+        uint8_t f[64];
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 1, 64)), 0);
+        unsigned got = 9;
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_ERR_USED_ID);
+        assert_int_equal(got, 0);
+        assert_true(d.dropped > 0);
+        assert_true(h->dev.rxq.stats.used_id_range > 0);
+        close_h(h);
+
+        /* With every barrier in place the same steps are clean. */
+        h = up_h(v, NULL);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 1, 64)), 0);
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, NULL, NULL, &got), VNET_OK);
+        assert_int_equal(got, 1);
+        assert_int_equal(h->fake.violations, 0);
+        close_h(h);
+    }
+}
+
 /* --- kick and acknowledge ----------------------------------------------- */
 
 static void test_one_notification_per_batch(void **state)
@@ -759,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_header_layouts_carry_frames_exactly),
         cmocka_unit_test(test_tx_length_errors),
         cmocka_unit_test(test_ring_byte_order_per_layout),
+        cmocka_unit_test(test_missing_barriers_are_caught),
         cmocka_unit_test(test_one_notification_per_batch),
         cmocka_unit_test(test_no_notify_suppresses_kicks),
         cmocka_unit_test(test_irq_acknowledges_exactly_what_it_read),
