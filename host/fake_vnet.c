@@ -987,7 +987,7 @@ void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops)
 uint64_t fake_vnet_dma_addr(const struct fake_vnet *f, const void *p)
 {
     uintptr_t a = (uintptr_t)p, lo = (uintptr_t)f->mem;
-    if (a < lo || a - lo > f->mem_len)
+    if (a < lo || a - lo >= f->mem_len)
         return UINT64_MAX; /* not device-visible: never aligned, never in the window */
     return f->mem_base + (a - lo);
 }

@@ -115,7 +115,9 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
         size_t room = size_strings - nameoff;
         if (!memchr(name, 0, room))
             return FDT_ERR_BOUNDS;
-        p = (p + len + 3u) & ~3u;
+        /* p + len <= size_struct, so this cannot wrap unless the block
+         * ends within 3 bytes of 4 GiB, which the bounds above refuse. */
+        p = (uint32_t)(((uint64_t)p + len + 3u) & ~(uint64_t)3u);
         struct level *l = &lv[depth - 1];
         /* The parent's cells describe this node's reg. */
         uint32_t ac = depth >= 2 ? lv[depth - 2].addr_cells : 2u;

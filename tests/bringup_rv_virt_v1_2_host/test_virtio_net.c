@@ -299,6 +299,23 @@ static void test_bad_config_and_memory(void **state)
                      VNET_ERR_MEM);
     assert_int_equal(h->fake.status, 0);
     close_h(h);
+
+    /* A legacy QueueAlign of 8192 needs the block 8192-aligned: refused up
+     * front, device untouched, not half-way through the queue setup. */
+    struct vnet_config big;
+    vnet_config_defaults(&big);
+    big.rx_queue_size = 256;
+    big.tx_queue_size = 256;
+    h = open_h(1, &big);
+    vnet_config_defaults(&cfg);
+    cfg.legacy_align = 8192;
+    assert_true(vnet_dma_size(&cfg) + 4096 <= h->window_len);
+    assert_int_equal(vnet_init(&h->dev, &h->ops, &cfg, h->window + 4096, h->window_len - 4096),
+                     VNET_ERR_MEM);
+    assert_int_equal(h->fake.status, 0);
+    assert_int_equal(vnet_init(&h->dev, &h->ops, &cfg, h->window, h->window_len), VNET_OK);
+    assert_int_equal(h->fake.q[0].align, 8192);
+    close_h(h);
 }
 
 /* --- frames both ways, both header layouts ----------------------------- */

@@ -227,7 +227,7 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
     if (!plan_dma(cfg, &plan))
         return VNET_ERR_INVAL;
     uint64_t pa = ops->dma_addr(ops->ctx, dma);
-    if (dma_len < plan.total || (pa % VNET_DMA_ALIGN) != 0 || ((uintptr_t)dma & 15u) != 0)
+    if (dma_len < plan.total || (pa % cfg->legacy_align) != 0 || ((uintptr_t)dma & 15u) != 0)
         return VNET_ERR_MEM;
 
     struct vnet_mmio_info info;
@@ -512,6 +512,8 @@ int vnet_irq(struct vnet_dev *dev, uint32_t *bits)
 
 void vnet_counters(const struct vnet_dev *dev, struct vnet_counters *out)
 {
+    if (!dev || !out)
+        return;
     *out = dev->cnt;
     out->rxq = dev->rxq.stats;
     out->txq = dev->txq.stats;

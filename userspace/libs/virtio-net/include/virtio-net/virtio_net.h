@@ -149,7 +149,9 @@ struct vnet_dev {
  * every RX buffer posted, DRIVER_OK, then the RX queue notified. On failure
  * the device is left with FAILED set (when it was touched at all) and the
  * error is returned. An empty slot returns VNET_ERR_NO_DEVICE and is not
- * touched.
+ * touched. The DMA block must hold vnet_dma_size(cfg) bytes, be 16-byte
+ * aligned in the CPU's view and cfg->legacy_align-aligned in the device's
+ * (ops->dma_addr), else VNET_ERR_MEM before any register is written.
  */
 int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vnet_config *cfg,
               void *dma, size_t dma_len);
