@@ -33,16 +33,11 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #include "dhcp-stub/dhcp_client.h"
 #include "dhcp-stub/dhcp_server.h"
 #include "netproto/netproto.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static const uint8_t server_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
 
@@ -221,8 +216,7 @@ int main(int argc, char **argv)
     double min_s = smoke ? 0.0 : 1.0;
     uint64_t min_n = smoke ? 64 : 10000;
     struct utsname u;
-    if (uname(&u) != 0)
-        memset(&u, 0, sizeof u);
+    machine_name(&u);
     printf("bench_dhcp: dhcp-stub client against the in-process stub server, one core, "
            "no I/O\n");
 #if defined(__clang__)

@@ -20,37 +20,11 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #include "netstack/netstack.h"
 
 #define CHUNK 60000u /* echoes per ping run (the sequence number is 16 bits) */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void cpu_model(char *buf, size_t cap)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256];
-    snprintf(buf, cap, "unknown cpu");
-    if (!f)
-        return;
-    while (fgets(line, sizeof(line), f)) {
-        char *c = strchr(line, ':');
-        if (c && strncmp(line, "model name", 10) == 0) {
-            c++;
-            while (*c == ' ')
-                c++;
-            c[strcspn(c, "\n")] = 0;
-            snprintf(buf, cap, "%s", c);
-            break;
-        }
-    }
-    fclose(f);
-}
 
 static struct ns_host ns;
 static struct lo_slot lo[LO_DEPTH_DEFAULT];
@@ -106,8 +80,7 @@ int main(int argc, char **argv)
     struct utsname u;
     char cpu[128];
     cpu_model(cpu, sizeof(cpu));
-    if (uname(&u) != 0)
-        memset(&u, 0, sizeof(u));
+    machine_name(&u);
     printf("bench_netstack P1: ICMP echo on lo, 56-byte payload, one echo per ns_poll\n");
     printf("machine: %s %s %s, %s\n", u.sysname, u.release, u.machine, cpu);
 #ifdef __VERSION__

@@ -10,7 +10,7 @@
 #   QEMU_RUNS=N      boots per QEMU measurement, median taken (default 5)
 #   QEMU_TIMEOUT=N   hard limit in seconds per boot (default 30)
 #
-# It installs what it lacks (bench/deps.sh: liblwip-dev, u-boot-qemu,
+# It installs what it lacks (scripts/deps.sh bench: liblwip-dev, u-boot-qemu,
 # valgrind, QEMU, the riscv64 toolchain and picolibc), builds into its own
 # directories (build/bench-host: Release host build; build/bench-rv: the
 # riscv64 MinSizeRel target build; build/bench-size: the bench-only size
@@ -55,7 +55,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 >= b + 0) ? "yes" : "no" }'
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
 # --- dependencies and builds -------------------------------------------------
-bash bench/deps.sh
+bash scripts/deps.sh bench
 
 say "host build (Release, gcc) in $host"
 # A cache from another compiler or build type is thrown away: CMake would

@@ -310,8 +310,9 @@ static void late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t i
     struct fake_vnet_queue *q = &f->q[qi];
     uint32_t slot = q->used_idx % q->num;
     uint8_t *e = used + 4 + 8u * slot;
-    if (q->late_n == sizeof(q->late_id) / sizeof(q->late_id[0])) {
-        /* Never reached by a driver that reads its ring; write through. */
+    if (!f->model_barriers || q->late_n == sizeof(q->late_id) / sizeof(q->late_id[0])) {
+        /* Model off, or never reached by a driver that reads its ring:
+         * write through. */
         st32(f, e, id);
         st32(f, e + 4, len);
         return;
@@ -559,7 +560,7 @@ static void avail_snapshot(struct fake_vnet *f, unsigned qi)
     struct fake_vnet_queue *q = &f->q[qi];
     const uint8_t *avail = gptr(f, q->driver, 6ull + 2ull * q->num);
     const uint8_t *desc = gptr(f, q->desc, 16ull * q->num);
-    q->snap_valid = avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
+    q->snap_valid = f->model_barriers && avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
     if (!q->snap_valid)
         return;
     q->snap_avail_idx = ld16(f, avail + 2);
@@ -641,6 +642,7 @@ int fake_vnet_init(struct fake_vnet *f, uint32_t version, void *mem, size_t mem_
     f->mem_len = mem_len;
     f->mem_base = base;
     f->auto_complete_tx = true;
+    f->model_barriers = true;
     f->rng = 0x2545f4914f6cdd1dull;
     return 0;
 }

@@ -115,6 +115,9 @@ struct fake_vnet {
 
     /* --- behaviour knobs --- */
     bool auto_complete_tx; /* complete TX on notify (default true) */
+    bool model_barriers;   /* the barrier model of fake_vnet_barrier (default true);
+                              off only where the driver's speed, not the fake's
+                              checking, is measured (bench_virtio) */
     unsigned ooo_window;   /* 0/1: in order; else hold up to this many completions per queue
                               and release them in a seeded shuffled order */
     uint64_t rng;          /* seed for ooo shuffles (xorshift64) */

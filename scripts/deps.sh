@@ -4,7 +4,9 @@
 # Needs root and apt-get (Debian 12).
 set -euo pipefail
 
-# usage: deps.sh [main|all]   main: what `nx-net up` needs; all (default): every test
+# usage: deps.sh [main|all|bench]
+#   main: what `nx-net up` needs; all (default): every test;
+#   bench: what bench/run.sh needs, lwIP and U-Boot to compare with included
 want=${1:-all}
 packages=(build-essential cmake libcmocka-dev) # host build of nx-net (cmake configures the tests too)
 tests=(
@@ -19,13 +21,28 @@ tests=(
 )
 # The big-endian run also needs cmocka built for s390x (multiarch).
 cross=(libcmocka-dev:s390x)
-if [ "$want" = main ]; then
+case "$want" in
+main)
     tests=()
     cross=()
-elif [ "$want" != all ]; then
-    echo "deps: usage: deps.sh [main|all]" >&2
+    ;;
+all) ;;
+bench)
+    tests=(
+        gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
+        picolibc-riscv64-unknown-elf               # P2/P3: the riscv64 -Os build and image
+        valgrind                                   # P1/P5: callgrind instruction counts
+        qemu-system-misc                           # P4: qemu-system-riscv64
+        liblwip-dev                                # P1/P2: lwIP beside rvnet
+        u-boot-qemu                                # P4: U-Boot's dhcp beside rvnet
+    )
+    cross=()
+    ;;
+*)
+    echo "deps: usage: deps.sh [main|all|bench]" >&2
     exit 2
-fi
+    ;;
+esac
 packages+=("${tests[@]}")
 
 missing=()

@@ -58,6 +58,8 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "../bench_util.h"
+
 #include "lwip/def.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/init.h"
@@ -72,13 +74,6 @@
 
 #define PAYLOAD 56u
 #define ECHO_ID 0x7276u
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The netif netif_loop_output asked to have polled (see the top comment). */
 static struct netif *poll_wanted;
@@ -182,27 +177,6 @@ static int send_echo(struct raw_pcb *pcb, const ip_addr_t *dst, uint16_t seq)
     return rc == ERR_OK ? 0 : -1;
 }
 
-static void cpu_model(char *buf, size_t cap)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256];
-    snprintf(buf, cap, "unknown cpu");
-    if (!f)
-        return;
-    while (fgets(line, sizeof(line), f)) {
-        char *c = strchr(line, ':');
-        if (c && strncmp(line, "model name", 10) == 0) {
-            c++;
-            while (*c == ' ')
-                c++;
-            c[strcspn(c, "\n")] = 0;
-            snprintf(buf, cap, "%s", c);
-            break;
-        }
-    }
-    fclose(f);
-}
-
 static struct netif lo;
 
 int main(int argc, char **argv)
@@ -270,8 +244,7 @@ int main(int argc, char **argv)
     struct utsname u;
     char cpu[128];
     cpu_model(cpu, sizeof(cpu));
-    if (uname(&u) != 0)
-        memset(&u, 0, sizeof(u));
+    machine_name(&u);
     printf("bench_lwip P1: ICMP echo on lwIP's loopback (raw API, one thread), 56-byte payload\n");
     printf("lwIP: %s as Debian ships it (liblwip.so, NO_SYS=0 build, driven without its "
            "tcpip thread)\n",
