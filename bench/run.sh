@@ -84,7 +84,7 @@ cmake --build "$rv" -j"$jobs" >"$out/rv-build.log" 2>&1 ||
 image=$rv/platform/rv-virt/rvnet-rv-virt.elf
 
 # The bench-only size images (bench/size/size_main.c), linked exactly as the
-# rv-virt image is (same flags, link script, start.S and board.c, read from
+# M-mode rv-virt image is (same flags, link script and board files, read from
 # platform/rv-virt) but with a main that runs only DHCP on the wire.
 libs=(netstack loopback dhcp_stub netproto virtio_net)
 lib_dir() { case $1 in dhcp_stub) echo dhcp-stub ;; virtio_net) echo virtio-net ;; *) echo "$1" ;; esac; }
@@ -97,15 +97,20 @@ done
 rvflags=(--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib
     -Os -ffunction-sections -fdata-sections -DNDEBUG -std=c11 -Wall -Wextra -Werror -Wshadow
     -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-align -Wvla)
-for f in start.S board.c; do
+# The M-mode image's board files: everything of rvnet-rv-virt.elf but main.c
+# and fdt.c (platform/rv-virt/CMakeLists.txt).
+board_files=(entry_m.S board_m.c board.c)
+board_objs=()
+for f in "${board_files[@]}"; do
+    board_objs+=("$sizedir/${f%.*}.o")
     riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -c "platform/rv-virt/$f" \
         -o "$sizedir/${f%.*}.o" 2>"$out/size-build.log" || { cat "$out/size-build.log"; die "$f"; }
 done
 for v in nostub; do
     riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -c bench/size/size_main.c \
         -o "$sizedir/size_main_$v.o" 2>"$out/size-$v.log" || { cat "$out/size-$v.log"; die "size_main $v"; }
-    riscv64-unknown-elf-gcc "${rvflags[@]}" -nostartfiles -T platform/rv-virt/link.ld \
-        -Wl,--gc-sections -Wl,-Map="$sizedir/size-$v.map" "$sizedir/start.o" "$sizedir/board.o" \
+    riscv64-unknown-elf-gcc "${rvflags[@]}" -nostartfiles -T platform/rv-virt/link_m.ld \
+        -Wl,--gc-sections -Wl,-Map="$sizedir/size-$v.map" "${board_objs[@]}" \
         "$sizedir/size_main_$v.o" "${archives[@]}" -lc -lgcc -o "$sizedir/size-$v.elf" \
         2>"$out/size-$v.log" || { cat "$out/size-$v.log"; die "size image $v failed to link"; }
 done

@@ -7,7 +7,7 @@
  * lease marker of the real image ("netstack: virt0 dhcp addr=...") and
  * exits, so bench/run.sh can also boot it on QEMU to show it works.
  *
- * It links with platform/rv-virt's start.S, board.c and link.ld, read from
+ * It links with platform/rv-virt's M-mode board files and link_m.ld, read from
  * there and not changed.
  *
  * The netstack reaches the stub server only through cfg.stub_input, which

@@ -1,3 +1,8 @@
+/*
+ * The parts of the board both images share: the NS16550 console (OpenSBI
+ * leaves it to the S-mode payload, so both modes drive it directly) and the
+ * vnet_ops table over one virtio-mmio slot.
+ */
 #include "board.h"
 
 static inline void mmio_w8(uintptr_t a, uint8_t v)
@@ -64,22 +69,9 @@ void board_put_mac(const uint8_t mac[6])
     }
 }
 
-uint64_t board_mtime(void)
-{
-    return *(volatile uint64_t *)BOARD_CLINT_MTIME;
-}
-
 uint64_t board_now_ms(void)
 {
-    return board_mtime() / (BOARD_MTIME_HZ / 1000u);
-}
-
-void board_exit(int code)
-{
-    uint32_t v = code == 0 ? 0x5555u : (((uint32_t)code & 0xffffu) << 16) | 0x3333u;
-    *(volatile uint32_t *)BOARD_TEST = v;
-    for (;;)
-        __asm__ volatile("wfi");
+    return board_ticks() / (board_ticks_hz() / 1000u);
 }
 
 /* virtio-mmio registers are little-endian 32-bit; RISC-V is little-endian,

@@ -1,8 +1,15 @@
 /*
- * The QEMU virt board as the bring-up image sees it: the ns16550 console,
- * the CLINT's mtime as the clock, the sifive_test device to exit, and a
- * vnet_ops table over one virtio-mmio slot. Nothing here is used by the
- * libraries; they get time and register access as parameters.
+ * The QEMU virt board as the bring-up image sees it, one interface for both
+ * images:
+ *
+ *   rvnet-rv-virt.elf    M-mode, -bios none: entry_m.S, board_m.c, link_m.ld
+ *   rvnet-rv-virt-s.elf  S-mode under OpenSBI (-bios default): entry_s.S,
+ *                        board_s.c, sbi.c, link_s.ld
+ *
+ * Shared by both: board.c (the NS16550 console, the vnet_ops table over one
+ * virtio-mmio slot), fdt.c (the device-tree walk) and main.c (the bring-up
+ * sequence). Nothing here is used by the libraries; they get time and
+ * register access as parameters.
  */
 #ifndef RVNET_PLATFORM_BOARD_H
 #define RVNET_PLATFORM_BOARD_H
@@ -13,13 +20,13 @@
 #include "virtio-net/virtio_mmio.h"
 
 #define BOARD_UART0 0x10000000ul
-#define BOARD_CLINT_MTIME 0x0200bff8ul
+/* sifive_test: 0x5555 ends QEMU with status 0, (code << 16) | 0x3333 with `code`. */
 #define BOARD_TEST 0x00100000ul
-#define BOARD_MTIME_HZ 10000000ull /* QEMU virt: 10 MHz */
 #define BOARD_VIRTIO_BASE 0x10001000ul
 #define BOARD_VIRTIO_STRIDE 0x1000ul
 #define BOARD_VIRTIO_SLOTS 8u
 
+/* The console: the NS16550 at BOARD_UART0 in both modes (board.c). */
 void board_putc(char c);
 void board_puts(const char *s);
 void board_put_dec(uint64_t v);
@@ -27,16 +34,18 @@ void board_put_hex(uint64_t v, unsigned digits);
 void board_put_ip(uint32_t ip); /* host order a.b.c.d */
 void board_put_mac(const uint8_t mac[6]);
 
-/* Milliseconds since reset, from mtime. */
+/* Time: the platform timer's ticks (M-mode: the CLINT's mtime; S-mode: the
+ * time CSR) and their rate, and milliseconds since reset from them. */
+uint64_t board_ticks(void);
+uint64_t board_ticks_hz(void);
 uint64_t board_now_ms(void);
-uint64_t board_mtime(void);
 
-/* Ends the QEMU run: code 0 passes (0x5555), anything else fails
- * ((code << 16) | 0x3333). Does not return. */
+/* Ends the QEMU run: code 0 passes, anything else fails with that exit
+ * status. Does not return. */
 void board_exit(int code) __attribute__((noreturn));
 
 /* Register access to the virtio-mmio slot at `base`; DMA addresses are
- * physical = virtual (M-mode, no translation). */
+ * physical = virtual (no translation in either image). */
 void board_vnet_ops(uintptr_t base, struct vnet_ops *ops);
 
 #endif

@@ -231,7 +231,7 @@ static void ping(uint32_t irq, uint32_t dst, const char *step)
 int rv_main(const void *fdt)
 {
     struct slot s;
-    uint64_t t0 = board_mtime();
+    uint64_t t0 = board_ticks();
     board_puts("rvnet rv-virt bring-up\n");
     if (find_net(fdt, &s) != 0)
         fail("virtionet", "no-device");
@@ -267,7 +267,7 @@ int rv_main(const void *fdt)
         fail("netstack lo", "down");
     board_puts("netstack: lo up\n");
     dhcp_wait(s.irq, "netstack: virt0 dhcp");
-    uint64_t t_lease = board_mtime();
+    uint64_t t_lease = board_ticks();
     ping(s.irq, 0x7f000001u, "net lo ping");
     /* The gateway; slirp under restrict=on offers no router, so then the
      * DHCP server's own address (10.0.2.2), which slirp answers. */
@@ -291,8 +291,8 @@ int rv_main(const void *fdt)
     board_puts(")");
     board_puts("\n");
     board_puts("timing: reset to lease ");
-    board_put_dec((t_lease - t0) / (BOARD_MTIME_HZ / 1000u));
-    board_puts(" ms (guest mtime)\n");
+    board_put_dec((t_lease - t0) / (board_ticks_hz() / 1000u));
+    board_puts(" ms (guest clock)\n");
     board_puts("SELFTEST: done\n");
     return 0;
 }

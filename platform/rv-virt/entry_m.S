@@ -1,5 +1,5 @@
 /*
- * Entry for qemu-system-riscv64 -M virt -bios none -kernel rvnet-rv-virt.elf.
+ * Entry of the M-mode image: qemu-system-riscv64 -M virt -bios none -kernel rvnet-rv-virt.elf.
  * QEMU's reset vector jumps here in M-mode with a0 = hart id and a1 = the
  * device tree's address. Hart 0 runs the bring-up; any other hart parks.
  * No CSR is touched, so the file assembles with plain rv64imac.
