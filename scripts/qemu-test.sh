@@ -43,7 +43,8 @@ run_one() {
     rc=${PIPESTATUS[0]}
     set -e
     touch "$log" "$tlog"
-    # The markers, in order (the dhcp line shows what slirp really gave).
+    # The markers, in order (the dhcp line shows what slirp really gave); a
+    # marker starting with ~ is an extended regular expression.
     local markers=(
         "virtionet: ready"
         "virtionet: mmio=0x10008000 irq=8 mac=02:00:00:00:00:01 mtu=1500 virtio=$ver"
@@ -53,13 +54,16 @@ run_one() {
         "SELFTEST: net lo ping ok"
         "SELFTEST: net gw ping ok"
         "netstack: virt0 dhcp-stub addr=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3"
+        "~SELFTEST: irq ok traps=[1-9][0-9]* wfi=[1-9][0-9]*"
         "SELFTEST: done"
     )
-    local pos=0 m line_no
+    local pos=0 m line_no how
     for m in "${markers[@]}"; do
-        line_no=$(tail -n +"$((pos + 1))" "$log" | grep -nxF -m1 -- "$m" | cut -d: -f1 || true)
+        how=-xF
+        [ "${m:0:1}" = "~" ] && how=-xE m=${m:1}
+        line_no=$(tail -n +"$((pos + 1))" "$log" | grep -n "$how" -m1 -- "$m" | cut -d: -f1 || true)
         if [ -z "$line_no" ]; then
-            echo "qemu-test: $mode: marker missing: '$m' (console log: $log)" >&2
+            echo "qemu-test: $mode: marker missing: '$m' (qemu exited $rc; console log: $log)" >&2
             sed 's/^/    | /' "$log" >&2
             return 1
         fi

@@ -7,9 +7,10 @@
  *                        board_s.c, sbi.c, link_s.ld
  *
  * Shared by both: board.c (the NS16550 console, the vnet_ops table over one
- * virtio-mmio slot), fdt.c (the device-tree walk) and main.c (the bring-up
- * sequence). Nothing here is used by the libraries; they get time and
- * register access as parameters.
+ * virtio-mmio slot), irq.c (the PLIC, the trap's dispatch, the sleep in
+ * wfi), fdt.c (the device-tree walk) and main.c (the bring-up sequence).
+ * board_hw.h is what the board files say to each other. Nothing here is used by the libraries; they
+ * get time and register access as parameters.
  */
 #ifndef RVNET_PLATFORM_BOARD_H
 #define RVNET_PLATFORM_BOARD_H
@@ -39,6 +40,42 @@ void board_put_mac(const uint8_t mac[6]);
 uint64_t board_ticks(void);
 uint64_t board_ticks_hz(void);
 uint64_t board_now_ms(void);
+
+/* Which image this is ("M" or "S"), the hart that runs the bring-up (the
+ * a0 its entry was given) and the PLIC context its traps claim from. */
+const char *board_mode(void);
+unsigned long board_hart(void);
+unsigned board_plic_context(void);
+
+/*
+ * Interrupts, taken as traps (irq.c and the mode's trap entry).
+ *
+ * board_irq_attach routes PLIC source `src` to this hart's context
+ * (priority 1, threshold 0), enables the external interrupt locally
+ * (mie.MEIE / sie.SEIE), and from then on the trap calls fn(ctx) between
+ * the claim and the complete. fn runs in the trap: keep it to reading and
+ * acknowledging the device. One source; -1 for a bad or second one.
+ *
+ * board_irq_mask/unmask clear and set the global enable (mstatus.MIE /
+ * sstatus.SIE). board_wait, called with interrupts masked, arms the timer
+ * for deadline_ms and sleeps in wfi until an enabled interrupt is pending
+ * (the device's or the timer's); it returns with interrupts still masked,
+ * and the caller unmasks so the trap that woke it runs.
+ */
+typedef void (*board_irq_fn)(void *ctx);
+int board_irq_attach(uint32_t src, board_irq_fn fn, void *ctx);
+void board_irq_mask(void);
+void board_irq_unmask(void);
+void board_wait(uint64_t deadline_ms);
+
+struct board_irq_stats {
+    uint64_t dev_traps;    /* external-interrupt traps that claimed the attached source */
+    uint64_t empty_claims; /* external-interrupt traps whose claim returned 0 */
+    uint64_t other_claims; /* ... that claimed a source nobody attached */
+    uint64_t timer_traps;  /* timer-interrupt traps */
+    uint64_t wfi;          /* returns from wfi in board_wait */
+};
+void board_irq_stats(struct board_irq_stats *out);
 
 /* Ends the QEMU run: code 0 passes, anything else fails with that exit
  * status. Does not return. */

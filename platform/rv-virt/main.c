@@ -6,12 +6,17 @@
  * server itself), then DHCP again in the in-process stub mode. It prints the
  * same marker lines as `nx-net up`.
  *
- * Interrupts: the device's PLIC source is enabled, but the hart runs with
- * interrupts masked and looks at the source's pending bit each time round
- * the loop. When it is set, the loop does what a trap handler would: claim
- * at the PLIC, ns_irq (read and acknowledge InterruptStatus), complete at
- * the PLIC.
+ * Interrupts are taken as traps. The device's PLIC source is attached to
+ * this hart's context (board_irq_attach); the trap claims, calls on_irq
+ * (ns_irq: read and acknowledge InterruptStatus, nothing more), completes
+ * and returns. The main loop (run_until) polls the stack, then sleeps in
+ * wfi until the device's interrupt or the timer, set to the stack's next
+ * deadline and never later than the step's own timeout, wakes it. No
+ * pending bit is looked at, and no loop spins while the network is quiet.
+ * The irq marker checks it happened: device interrupts taken as traps,
+ * wfi wake-ups, and every frame the frontend delivered handled.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -32,18 +37,15 @@ static struct ns_arp_entry arp[4];
 static struct ns_frame arp_hold[4];
 static struct dhcp_server stub; /* the in-process stub server, for the second run */
 
-/* The PLIC of QEMU's virt board; context 0 is hart 0 in M-mode. */
-#define PLIC_PRIORITY 0x0c000000ul
-#define PLIC_PENDING 0x0c001000ul
-#define PLIC_ENABLE_CTX0 0x0c002000ul
-#define PLIC_THRESHOLD_CTX0 0x0c200000ul
-#define PLIC_CLAIM_CTX0 0x0c200004ul
 #define DHCP_TIMEOUT_MS 10000u
 #define PING_TIMEOUT_MS 5000u
+#define RX_BUDGET 64u /* ns_config's rx_budget default */
 
 static struct {
     int bound;
     struct ns_event lease;
+    int irq_attached;
+    uint64_t rx_before; /* virt0 frames handled by stacks set up before this one */
 } st;
 
 struct slot {
@@ -52,8 +54,13 @@ struct slot {
     const char *how;
 };
 
+static void irq_report(void);
+static bool poll_once(void);
+
 static void fail(const char *step, const char *reason)
 {
+    if (st.irq_attached)
+        irq_report();
     board_puts("SELFTEST: ");
     board_puts(step);
     board_puts(" FAIL reason=");
@@ -107,43 +114,53 @@ static void event(void *ctx, const struct ns_event *ev)
     }
 }
 
-static void mmio_w32(uintptr_t a, uint32_t v)
+/* From the trap, between the PLIC claim and complete: read and acknowledge,
+ * nothing more (netstack.h). ns_poll in the main loop does the work. */
+static void on_irq(void *ctx)
 {
-    *(volatile uint32_t *)a = v;
+    (void)ns_irq(ctx);
 }
 
-static uint32_t mmio_r32(uintptr_t a)
+/* One ns_poll. True when it took a whole RX budget from an interface: more
+ * frames may be waiting, and the device will not interrupt again for
+ * frames it already announced, so the caller polls again before sleeping. */
+static bool poll_once(void)
 {
-    return *(volatile uint32_t *)a;
-}
-
-/* The device's source: priority 1, enabled for context 0, threshold 0. The
- * hart keeps interrupts masked (mstatus.MIE is 0 from reset), so nothing
- * traps; the loop claims and completes as a trap handler would. */
-static void plic_init(uint32_t irq)
-{
-    mmio_w32(PLIC_PRIORITY + 4u * irq, 1);
-    uintptr_t en = PLIC_ENABLE_CTX0 + 4u * (irq / 32u);
-    mmio_w32(en, mmio_r32(en) | (1u << (irq % 32u)));
-    mmio_w32(PLIC_THRESHOLD_CTX0, 0);
-}
-
-static int plic_pending(uint32_t irq)
-{
-    return (int)((*(volatile uint32_t *)(PLIC_PENDING + 4u * (irq / 32u)) >> (irq % 32u)) & 1u);
-}
-
-static void poll_once(uint32_t irq)
-{
-    if (plic_pending(irq)) {
-        /* Claim, acknowledge at the device, then complete at the PLIC:
-         * the device's line is low again before the source is re-armed. */
-        uint32_t claimed = mmio_r32(PLIC_CLAIM_CTX0);
-        (void)ns_irq(&ns);
-        if (claimed)
-            mmio_w32(PLIC_CLAIM_CTX0, claimed);
-    }
+    struct ns_counters a, b;
+    ns_counters(&ns, &a);
     (void)ns_poll(&ns, board_now_ms());
+    ns_counters(&ns, &b);
+    return b.rx_frames[NS_IF_VIRT0] - a.rx_frames[NS_IF_VIRT0] >= RX_BUDGET ||
+           b.rx_frames[NS_IF_LO] - a.rx_frames[NS_IF_LO] >= RX_BUDGET;
+}
+
+/*
+ * Runs the stack until done() or end_ms. Between polls the hart sleeps in
+ * wfi until the next timer deadline of the stack (never later than end_ms)
+ * or an interrupt. Interrupts are masked from the check to the wfi, so one
+ * that comes after ns_poll looked at the ring cannot be missed: either its
+ * trap already ran (ns_irq_pending), or it is pending and wfi returns at
+ * once; the unmask then lets its trap run.
+ */
+static bool run_until(bool (*done)(void), uint64_t end_ms)
+{
+    for (;;) {
+        bool more = poll_once();
+        if (done())
+            return true;
+        uint64_t now = board_now_ms();
+        if (now >= end_ms)
+            return false;
+        if (more)
+            continue;
+        uint64_t deadline = ns_next_deadline(&ns);
+        if (deadline > end_ms)
+            deadline = end_ms;
+        board_irq_mask();
+        if (!ns_irq_pending(&ns) && deadline > board_now_ms())
+            board_wait(deadline);
+        board_irq_unmask();
+    }
 }
 
 static unsigned prefix_len(uint32_t mask)
@@ -182,18 +199,28 @@ static void stack_up(enum ns_dhcp_mode mode)
         cfg.stub_input = dhcp_server_input;
     }
     cfg.event = event;
+    cfg.rx_budget = RX_BUDGET;
     st.bound = 0;
+    /* The trap calls ns_irq(&ns): not while ns is being set up. What the
+     * device raises meanwhile stays pending and traps after the unmask. */
+    board_irq_mask();
+    struct ns_counters c;
+    ns_counters(&ns, &c);
+    st.rx_before += c.rx_frames[NS_IF_VIRT0];
     int rc = ns_init(&ns, &cfg);
+    board_irq_unmask();
     if (rc != NS_OK)
         fail("netstack", ns_strerror(rc));
 }
 
-static void dhcp_wait(uint32_t irq, const char *label)
+static bool lease_done(void)
 {
-    uint64_t end = board_now_ms() + DHCP_TIMEOUT_MS;
-    while (!st.bound && board_now_ms() < end)
-        poll_once(irq);
-    if (!st.bound)
+    return st.bound != 0;
+}
+
+static void dhcp_wait(const char *label)
+{
+    if (!run_until(lease_done, board_now_ms() + DHCP_TIMEOUT_MS))
         fail(label, "no-lease");
     const struct ns_event *l = &st.lease;
     board_puts(label);
@@ -208,24 +235,114 @@ static void dhcp_wait(uint32_t irq, const char *label)
     board_puts("\n");
 }
 
-static void ping(uint32_t irq, uint32_t dst, const char *step)
+static bool ping_done(void)
+{
+    struct ns_ping_result r;
+    ns_ping_get(&ns, &r);
+    return r.done;
+}
+
+static void ping(uint32_t dst, const char *step)
 {
     struct ns_ping_params p = {dst, 0x7276, 3, 56, 10, 1000};
     struct ns_ping_result r;
     int rc = ns_ping_start(&ns, &p);
     if (rc != NS_OK)
         fail(step, ns_strerror(rc));
-    uint64_t end = board_now_ms() + PING_TIMEOUT_MS;
-    do {
-        poll_once(irq);
-        ns_ping_get(&ns, &r);
-    } while (!r.done && board_now_ms() < end);
+    (void)run_until(ping_done, board_now_ms() + PING_TIMEOUT_MS);
+    ns_ping_get(&ns, &r);
     ns_ping_stop(&ns);
     if (r.received != r.sent || r.sent != p.count)
         fail(step, "no-reply");
     board_puts("SELFTEST: ");
     board_puts(step);
     board_puts(" ok\n");
+}
+
+struct irq_snap {
+    struct board_irq_stats b;
+    uint64_t ns_irq_calls; /* vnet_irq calls: every one is ns_irq's */
+    uint64_t dev_rx;       /* frames the frontend delivered */
+    uint64_t handled;      /* frames the netstack took from virt0, every stack set up */
+};
+
+static void irq_snapshot(struct irq_snap *s)
+{
+    struct vnet_counters c;
+    struct ns_counters n;
+    board_irq_mask(); /* one consistent picture: no trap in between */
+    board_irq_stats(&s->b);
+    vnet_counters(&dev, &c);
+    ns_counters(&ns, &n);
+    board_irq_unmask();
+    s->ns_irq_calls = c.irqs + c.irqs_spurious;
+    s->dev_rx = c.rx_frames;
+    s->handled = st.rx_before + n.rx_frames[NS_IF_VIRT0];
+}
+
+static void irq_print(const struct irq_snap *s)
+{
+    board_puts("irq: mode=");
+    board_puts(board_mode());
+    board_puts(" hart=");
+    board_put_dec(board_hart());
+    board_puts(" plic-context=");
+    board_put_dec(board_plic_context());
+    board_puts(" traps=");
+    board_put_dec(s->b.dev_traps);
+    board_puts(" timer=");
+    board_put_dec(s->b.timer_traps);
+    board_puts(" empty=");
+    board_put_dec(s->b.empty_claims);
+    board_puts(" other=");
+    board_put_dec(s->b.other_claims);
+    board_puts(" wfi=");
+    board_put_dec(s->b.wfi);
+    board_puts(" ns_irq=");
+    board_put_dec(s->ns_irq_calls);
+    board_puts(" rx=");
+    board_put_dec(s->dev_rx);
+    board_puts(" handled=");
+    board_put_dec(s->handled);
+    board_puts("\n");
+}
+
+static void irq_report(void)
+{
+    struct irq_snap s;
+    irq_snapshot(&s);
+    irq_print(&s);
+}
+
+/* The proof that the run was interrupt-driven: the device's interrupt was
+ * taken as a trap, each trap called ns_irq once and nothing else did, the
+ * hart slept in wfi, and every frame the frontend delivered was handled. */
+static void irq_check(void)
+{
+    struct irq_snap s;
+    (void)poll_once(); /* take whatever arrived since the last step */
+    irq_snapshot(&s);
+    irq_print(&s);
+    const char *why = NULL;
+    if (s.b.dev_traps == 0)
+        why = "no-device-trap";
+    else if (s.b.wfi == 0)
+        why = "no-wfi";
+    else if (s.ns_irq_calls != s.b.dev_traps)
+        why = "trap-count";
+    else if (s.b.other_claims != 0)
+        why = "other-source";
+    else if (s.dev_rx != s.handled)
+        why = "rx-unhandled";
+    if (why) {
+        st.irq_attached = 0; /* printed already */
+        fail("irq", why);
+    }
+    board_puts("SELFTEST: irq ok traps=");
+    board_put_dec(s.b.dev_traps);
+    board_puts(" wfi=");
+    board_put_dec(s.b.wfi);
+    board_puts("\n");
 }
 
 int rv_main(const void *fdt)
@@ -258,25 +375,28 @@ int rv_main(const void *fdt)
     board_puts(s.how);
     board_puts("\n");
 
-    plic_init(s.irq);
-    /* DHCP on the wire, against whatever server is on the link. */
+    /* DHCP on the wire, against whatever server is on the link. The stack
+     * first, then its interrupt: the trap calls into it. */
     stack_up(NS_DHCP_WIRE);
+    if (board_irq_attach(s.irq, on_irq, &ns) != 0)
+        fail("irq", "attach");
+    st.irq_attached = 1;
     board_puts("netstack: ready\n");
     struct ns_if_info lo;
     if (ns_if_get(&ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
         fail("netstack lo", "down");
     board_puts("netstack: lo up\n");
-    dhcp_wait(s.irq, "netstack: virt0 dhcp");
+    dhcp_wait("netstack: virt0 dhcp");
     uint64_t t_lease = board_ticks();
-    ping(s.irq, 0x7f000001u, "net lo ping");
+    ping(0x7f000001u, "net lo ping");
     /* The gateway; slirp under restrict=on offers no router, so then the
      * DHCP server's own address (10.0.2.2), which slirp answers. */
     uint32_t gw = (st.lease.have & NS_HAVE_ROUTER) ? st.lease.gw : st.lease.server;
-    ping(s.irq, gw, "net gw ping");
+    ping(gw, "net gw ping");
 
     /* The in-process stub: frames never leave the host struct. */
     stack_up(NS_DHCP_STUB);
-    dhcp_wait(s.irq, "netstack: virt0 dhcp-stub");
+    dhcp_wait("netstack: virt0 dhcp-stub");
 
     struct vnet_counters c;
     vnet_counters(&dev, &c);
@@ -293,6 +413,7 @@ int rv_main(const void *fdt)
     board_puts("timing: reset to lease ");
     board_put_dec((t_lease - t0) / (board_ticks_hz() / 1000u));
     board_puts(" ms (guest clock)\n");
+    irq_check();
     board_puts("SELFTEST: done\n");
     return 0;
 }
