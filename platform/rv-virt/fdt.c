@@ -33,17 +33,50 @@ static int strlist_has(const uint8_t *val, uint32_t len, const char *want)
 struct level {
     uint32_t addr_cells, size_cells; /* for this node's children */
     int virtio;
+    int cpus; /* /cpus or one of its children */
     int have_reg, have_irq;
     uint64_t reg;
     uint32_t irq;
 };
 
-int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, unsigned cap,
-                    unsigned *n)
+/* What one walk collects. */
+struct found {
+    struct fdt_virtio *out;
+    unsigned cap, n;
+    int have_timebase;
+    uint64_t timebase;
+};
+
+/* One property of the node lv[depth-1]. */
+static void prop(struct level *lv, unsigned depth, const char *name, const uint8_t *val,
+                 uint32_t len, struct found *f)
 {
-    if (!fdt || !n || (!out && cap))
-        return FDT_ERR_INVAL;
-    *n = 0;
+    struct level *l = &lv[depth - 1];
+    /* The parent's cells describe this node's reg. */
+    uint32_t ac = depth >= 2 ? lv[depth - 2].addr_cells : 2u;
+    if (strcmp(name, "#address-cells") == 0 && len == 4) {
+        l->addr_cells = be32(val);
+    } else if (strcmp(name, "#size-cells") == 0 && len == 4) {
+        l->size_cells = be32(val);
+    } else if (strcmp(name, "compatible") == 0) {
+        l->virtio = strlist_has(val, len, "virtio,mmio");
+    } else if (strcmp(name, "reg") == 0 && (ac == 1u || ac == 2u) && len >= 4u * ac) {
+        l->reg = ac == 2u ? ((uint64_t)be32(val) << 32) | be32(val + 4) : be32(val);
+        l->have_reg = 1;
+    } else if (strcmp(name, "interrupts") == 0 && len >= 4u) {
+        l->irq = be32(val);
+        l->have_irq = 1;
+    } else if (strcmp(name, "timebase-frequency") == 0 && l->cpus && !f->have_timebase &&
+               (len == 4u || len == 8u)) {
+        /* Devicetree spec v0.4 §3.7 and §3.8: in /cpus, or in each cpu
+         * node, one or two cells. */
+        f->timebase = len == 4u ? be32(val) : ((uint64_t)be32(val) << 32) | be32(val + 4);
+        f->have_timebase = f->timebase != 0;
+    }
+}
+
+static int walk(const void *fdt, size_t max_len, struct found *f)
+{
     const uint8_t *b = fdt;
     if (max_len < 40u)
         return FDT_ERR_BOUNDS;
@@ -75,10 +108,13 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
                 q++;
             if (q >= size_struct)
                 return FDT_ERR_BOUNDS;
+            const char *node = (const char *)(s + p);
             p = (q + 1u + 3u) & ~3u;
             if (depth == FDT_MAX_DEPTH)
                 return FDT_ERR_FORMAT;
             struct level *l = &lv[depth++];
+            /* /cpus is the root's child of that name (devicetree spec §3.7). */
+            l->cpus = (depth == 2 && strcmp(node, "cpus") == 0) || (depth == 3 && lv[1].cpus);
             /* Devicetree spec §2.3.5: the defaults are 2 and 1. */
             l->addr_cells = 2;
             l->size_cells = 1;
@@ -93,12 +129,10 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
             if (depth == 0)
                 return FDT_ERR_FORMAT;
             struct level *l = &lv[--depth];
-            if (l->virtio && l->have_reg && l->have_irq) {
-                if (*n < cap) {
-                    out[*n].base = l->reg;
-                    out[*n].irq = l->irq;
-                    (*n)++;
-                }
+            if (l->virtio && l->have_reg && l->have_irq && f->n < f->cap) {
+                f->out[f->n].base = l->reg;
+                f->out[f->n].irq = l->irq;
+                f->n++;
             }
             continue;
         }
@@ -118,21 +152,31 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
         /* p + len <= size_struct, so this cannot wrap unless the block
          * ends within 3 bytes of 4 GiB, which the bounds above refuse. */
         p = (uint32_t)(((uint64_t)p + len + 3u) & ~(uint64_t)3u);
-        struct level *l = &lv[depth - 1];
-        /* The parent's cells describe this node's reg. */
-        uint32_t ac = depth >= 2 ? lv[depth - 2].addr_cells : 2u;
-        if (strcmp(name, "#address-cells") == 0 && len == 4) {
-            l->addr_cells = be32(val);
-        } else if (strcmp(name, "#size-cells") == 0 && len == 4) {
-            l->size_cells = be32(val);
-        } else if (strcmp(name, "compatible") == 0) {
-            l->virtio = strlist_has(val, len, "virtio,mmio");
-        } else if (strcmp(name, "reg") == 0 && (ac == 1u || ac == 2u) && len >= 4u * ac) {
-            l->reg = ac == 2u ? ((uint64_t)be32(val) << 32) | be32(val + 4) : be32(val);
-            l->have_reg = 1;
-        } else if (strcmp(name, "interrupts") == 0 && len >= 4u) {
-            l->irq = be32(val);
-            l->have_irq = 1;
-        }
+        prop(lv, depth, name, val, len, f);
     }
+}
+
+int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, unsigned cap,
+                    unsigned *n)
+{
+    if (!fdt || !n || (!out && cap))
+        return FDT_ERR_INVAL;
+    struct found f = {out, cap, 0, 0, 0};
+    int rc = walk(fdt, max_len, &f);
+    *n = f.n;
+    return rc;
+}
+
+int fdt_timebase(const void *fdt, size_t max_len, uint64_t *hz)
+{
+    if (!fdt || !hz)
+        return FDT_ERR_INVAL;
+    struct found f = {NULL, 0, 0, 0, 0};
+    int rc = walk(fdt, max_len, &f);
+    if (rc != FDT_OK)
+        return rc;
+    if (!f.have_timebase)
+        return FDT_ERR_NOT_FOUND;
+    *hz = f.timebase;
+    return FDT_OK;
 }

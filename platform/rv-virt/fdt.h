@@ -1,7 +1,8 @@
 /*
  * A bounded, checked walk of a flattened device tree (DTB, devicetree spec
  * v0.4 §5) that finds the virtio-mmio transports: nodes whose "compatible"
- * holds "virtio,mmio", with their "reg" base and first "interrupts" cell.
+ * holds "virtio,mmio", with their "reg" base and first "interrupts" cell;
+ * and the timer's rate, /cpus' "timebase-frequency".
  * Every offset and length is checked against the blob's declared sizes and
  * a caller-given upper bound before it is read; a malformed blob is an
  * error, never a wild read.
@@ -16,11 +17,12 @@
 
 enum fdt_err {
     FDT_OK = 0,
-    FDT_ERR_INVAL = -1,   /* NULL argument */
-    FDT_ERR_MAGIC = -2,   /* not a DTB */
-    FDT_ERR_VERSION = -3, /* older than version 16 */
-    FDT_ERR_BOUNDS = -4,  /* a size or offset points outside the blob */
-    FDT_ERR_FORMAT = -5,  /* bad token, nesting or property */
+    FDT_ERR_INVAL = -1,     /* NULL argument */
+    FDT_ERR_MAGIC = -2,     /* not a DTB */
+    FDT_ERR_VERSION = -3,   /* older than version 16 */
+    FDT_ERR_BOUNDS = -4,    /* a size or offset points outside the blob */
+    FDT_ERR_FORMAT = -5,    /* bad token, nesting or property */
+    FDT_ERR_NOT_FOUND = -6, /* fdt_timebase: no timebase-frequency under /cpus */
 };
 
 struct fdt_virtio {
@@ -33,5 +35,11 @@ struct fdt_virtio {
  * stored. Returns FDT_OK or a negative enum fdt_err. */
 int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, unsigned cap,
                     unsigned *n);
+
+/* The rate of the time CSR: "timebase-frequency" of /cpus or, failing
+ * that, of the first cpu node under it (4 or 8 bytes, not 0). Returns FDT_OK
+ * and sets *hz, FDT_ERR_NOT_FOUND, or the walk's error; *hz is untouched on
+ * failure. */
+int fdt_timebase(const void *fdt, size_t max_len, uint64_t *hz);
 
 #endif

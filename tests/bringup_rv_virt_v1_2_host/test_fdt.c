@@ -53,6 +53,13 @@ static void test_qemu_virt_blob(void **state)
     /* A smaller cap stores only that many. */
     assert_int_equal(fdt_find_virtio(b, len, v, 3, &n), FDT_OK);
     assert_int_equal(n, 3);
+    /* The time CSR's rate, for the S-mode image: QEMU virt's 10 MHz. */
+    uint64_t hz = 0;
+    assert_int_equal(fdt_timebase(b, len, &hz), FDT_OK);
+    assert_int_equal(hz, 10000000u);
+    assert_int_equal(fdt_timebase(NULL, len, &hz), FDT_ERR_INVAL);
+    assert_int_equal(fdt_timebase(b, len, NULL), FDT_ERR_INVAL);
+    assert_int_equal(fdt_timebase(b, len - 1, &hz), FDT_ERR_BOUNDS);
     free(b);
 }
 
@@ -109,6 +116,8 @@ static void test_every_truncation_and_corruption(void **state)
     for (size_t i = 0; i < len; i++) {
         memcpy(c, b, len);
         c[i] ^= 0xffu;
+        uint64_t hz;
+        assert_true(fdt_timebase(c, len, &hz) <= 0);
         int rc = fdt_find_virtio(c, len, v, 8, &n);
         assert_true(rc <= 0);
         assert_true(n <= 8);
@@ -159,6 +168,10 @@ static void test_nesting_is_bounded(void **state)
     size_t len = nested(b, FDT_MAX_DEPTH);
     assert_int_equal(fdt_find_virtio(b, len, NULL, 0, &n), FDT_OK);
     assert_int_equal(n, 0);
+    /* No /cpus, so no timebase, and *hz left alone. */
+    uint64_t hz = 7;
+    assert_int_equal(fdt_timebase(b, len, &hz), FDT_ERR_NOT_FOUND);
+    assert_int_equal(hz, 7);
     len = nested(b, FDT_MAX_DEPTH + 1u);
     assert_int_equal(fdt_find_virtio(b, len, NULL, 0, &n), FDT_ERR_FORMAT);
 }

@@ -1,5 +1,5 @@
 /*
- * The rv-virt image's device-tree walk on arbitrary bytes: it must return an
+ * The rv-virt images' device-tree walk on arbitrary bytes: it must return an
  * error or a result within its bounds, and never read outside the input.
  * Seed: the blob QEMU's virt board passes (tests/fixtures/gen-dtb.sh).
  */
@@ -18,6 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = fdt_find_virtio(data, size, v, 8, &n);
     /* A result from the enum, and never more nodes than room for them. */
     if (rc > FDT_OK || rc < FDT_ERR_FORMAT || n > 8)
+        abort();
+    /* The same walk for the S-mode image's timebase. */
+    uint64_t hz = 0;
+    rc = fdt_timebase(data, size, &hz);
+    if (rc > FDT_OK || rc < FDT_ERR_NOT_FOUND || (rc == FDT_OK && hz == 0))
         abort();
     return 0;
 }
