@@ -13,7 +13,8 @@ tests=(
     clang clang-format llvm                        # second compiler, sanitizers, libFuzzer
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     picolibc-riscv64-unknown-elf                   # freestanding target build
-    qemu-system-misc                               # the rv-virt image on QEMU's virt board
+    qemu-system-misc                               # the rv-virt images on QEMU's virt board
+    qemu-system-data                               # its OpenSBI (-bios default) for the S-mode image
     tshark                                         # every pcap checked by a dissector
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run
