@@ -15,6 +15,7 @@ tests=(
     picolibc-riscv64-unknown-elf                   # freestanding target build
     qemu-system-misc                               # the rv-virt images on QEMU's virt board
     qemu-system-data                               # its OpenSBI (-bios default) for the S-mode image
+    opensbi                                        # fw_jump: OpenSBI's boot-hart lottery, -smp 4
     tshark                                         # every pcap checked by a dissector
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run

@@ -5,7 +5,12 @@
 #   - the M-mode image (-bios none) and the S-mode image (-bios default:
 #     QEMU's OpenSBI), each with legacy and with modern virtio-mmio;
 #   - a failing boot of each (no network device), which must print its FAIL
-#     marker and make QEMU exit non-zero.
+#     marker and make QEMU exit non-zero;
+#   - the net device in each of the other seven virtio-mmio slots, between
+#     virtio-rng and virtio-blk devices, with -smp 2 and a MAC that is not
+#     the default, M-mode and S-mode in turn;
+#   - the S-mode image under OpenSBI's boot lottery (Debian's opensbi
+#     fw_jump, -smp 4), until a hart other than 0 has won it.
 # Each boot is checked for its marker lines in order (the irq marker: the
 # device's interrupt taken as traps, the hart woken from wfi), QEMU's exit
 # code, the captured link with tshark, the MAC the frames carry, and that
@@ -26,8 +31,16 @@ cmake --build "$build" -j"$(nproc)" --target rvnet-rv-virt.elf rvnet-rv-virt-s.e
     >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 image_m=$build/platform/rv-virt/rvnet-rv-virt.elf
 image_s=$build/platform/rv-virt/rvnet-rv-virt-s.elf
+# OpenSBI's generic fw_jump (Debian's opensbi) jumps to 0x80200000 like
+# fw_dynamic, but picks its boot hart by lottery: QEMU's fw_dynamic info
+# always names hart 0.
+fw_jump=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+# A tiny disk for the virtio-blk devices beside the net device.
+head -c 4096 /dev/zero >"$out/tiny.img"
 
-# Boots one image: NAME MODE(m|s) then QEMU arguments. Leaves the console in
+# Boots one image: NAME MODE then QEMU arguments. MODE m: the M-mode image,
+# -bios none; s: the S-mode image, -bios default (QEMU's OpenSBI); sj: the
+# S-mode image on $fw_jump. Leaves the console in
 # $out/NAME.log (stamped copy in NAME.times), the link in NAME.pcap, and
 # QEMU's exit status in $rc.
 boot() {
@@ -35,6 +48,7 @@ boot() {
     shift 2
     local log=$out/$name.log tlog=$out/$name.times image=$image_m bios=none
     [ "$mode" = s ] && image=$image_s bios=default
+    [ "$mode" = sj ] && image=$image_s bios=$fw_jump
     rm -f "$log" "$tlog" "$out/$name.pcap"
     t0=$EPOCHREALTIME
     # Each console line is stamped with the wall clock as it arrives. QEMU's
@@ -71,22 +85,30 @@ markers_in_order() {
     done
 }
 
-# One passing run: NAME MODE VIRTIO SLOT MAC, then the other QEMU arguments
-# (devices before the net device land in higher slots, after it in lower).
+# One passing run: NAME MODE VIRTIO SLOT MAC, then the other QEMU arguments,
+# then optionally -- and the devices to put after the net device (QEMU fills
+# the slots from the top in the order of the -device options: devices
+# before the net device land in higher slots, after it in lower).
 # The net device is the SLOT-th virtio-mmio transport (0..7), so its
 # registers are at 0x10001000 + SLOT * 0x1000 and its PLIC source is 1 + SLOT.
 run_ok() {
     local name=$1 mode=$2 ver=$3 slot=$4 mac=$5
     shift 5
-    local args=("$@") pcap=$out/$name.pcap
+    local args=() after=() pcap=$out/$name.pcap
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        args+=("$1")
+        shift
+    done
+    [ $# -gt 0 ] && shift && after=("$@")
     [ "$ver" = modern ] && args+=(-global virtio-mmio.force-legacy=false)
     boot "$name" "$mode" "${args[@]}" \
         -device virtio-net-device,netdev=n0,mac="$mac" -netdev user,id=n0,restrict=on \
-        -object filter-dump,id=d0,netdev=n0,file="$pcap"
+        -object filter-dump,id=d0,netdev=n0,file="$pcap" "${after[@]}"
     local mmio irq
     mmio=$(printf '0x%08x' $((0x10001000 + slot * 0x1000)))
     irq=$((1 + slot))
     local markers=()
+    [ "$mode" = sj ] && mode=s
     if [ "$mode" = s ]; then
         # What OpenSBI offers, checked by the image before anything else.
         markers+=("~sbi: spec [0-9]+\.[0-9]+, OpenSBI [0-9]+\.[0-9]+, extensions: time srst hsm"
@@ -135,8 +157,8 @@ run_ok() {
     local tx rx wire_tx wire_rx
     tx=$(sed -n 's/^virtionet: tx \([0-9]*\) frames, rx \([0-9]*\) frames.*/\1/p' "$out/$name.log")
     rx=$(sed -n 's/^virtionet: tx \([0-9]*\) frames, rx \([0-9]*\) frames.*/\2/p' "$out/$name.log")
-    wire_tx=$(tshark -r "$pcap" -Y "eth.src == $mac" 2>/dev/null | wc -l)
-    wire_rx=$(tshark -r "$pcap" -Y "eth.src != $mac" 2>/dev/null | wc -l)
+    read -r wire_tx wire_rx < <(tshark -r "$pcap" -T fields -e eth.src 2>/dev/null |
+        awk -v m="$mac" '{ if ($1 == m) t++; else r++ } END { print t + 0, r + 0 }')
     if [ -z "$tx" ] || [ "$tx" -eq 0 ] || [ "$tx" != "$wire_tx" ] || [ "$rx" != "$wire_rx" ]; then
         echo "qemu-test: $name: image tx $tx rx $rx, link from $mac $wire_tx, to it $wire_rx" >&2
         return 1
@@ -166,5 +188,60 @@ run_ok s-legacy s legacy 7 $mac
 run_ok s-modern s modern 7 $mac
 run_fail m-fail m
 run_fail s-fail s
+
+# N other virtio devices, virtio-rng and virtio-blk in turn, into $devs.
+fillers() {
+    local n=$1 tag=$2 i
+    for ((i = 0; i < n; i++)); do
+        if [ $((i % 2)) -eq 0 ]; then
+            devs+=(-device virtio-rng-device)
+        else
+            devs+=(-drive "if=none,id=$tag$i,file=$out/tiny.img,format=raw,readonly=on"
+                -device "virtio-blk-device,drive=$tag$i")
+        fi
+    done
+}
+
+# The net device in slot 0..6 (slot 7 is the runs above): 7 - slot devices
+# before it and one after it (slot 0 has no room), -smp 2, the slot in the
+# MAC; M-mode and S-mode, legacy and modern in turn.
+modes=(m s)
+vers=(legacy modern)
+for slot in 0 1 2 3 4 5 6; do
+    devs=()
+    fillers $((7 - slot)) b
+    before=("${devs[@]}")
+    devs=()
+    [ "$slot" -gt 0 ] && fillers 1 a
+    run_ok "slot$slot-${modes[$((slot % 2))]}-${vers[$(((slot / 2) % 2))]}" "${modes[$((slot % 2))]}" \
+        "${vers[$(((slot / 2) % 2))]}" "$slot" "52:54:00:12:34:5$slot" -smp 2 "${before[@]}" -- "${devs[@]}"
+done
+
+# OpenSBI's lottery: whichever of four harts gets there first boots the
+# image, which must use that hart's S-mode PLIC context (run_ok checks it
+# against the hart the image reports). Up to eight boots, each checked in
+# full, until one ran on a hart other than 0.
+if [ -f "$fw_jump" ]; then
+    won=""
+    for try in 1 2 3 4 5 6 7 8; do
+        devs=()
+        fillers 2 l
+        run_ok "lottery$try" sj modern 5 52:54:00:ab:cd:ef -smp 4 "${devs[@]}" -- \
+            -device virtio-rng-device
+        hart=$(sed -n 's/^board: S-mode hart=\([0-9]*\) .*/\1/p' "$out/lottery$try.log")
+        if [ "$hart" != 0 ]; then
+            won=$hart
+            break
+        fi
+    done
+    if [ -n "$won" ]; then
+        echo "qemu-test: lottery: hart $won booted the S-mode image after $try boot(s)"
+    else
+        echo "qemu-test: NOTE: hart 0 won OpenSBI's lottery in all 8 boots; the image" \
+            "passed each, but a boot hart other than 0 was not seen this time"
+    fi
+else
+    echo "qemu-test: SKIPPED: the lottery runs need $fw_jump (Debian's opensbi)" >&2
+fi
 
 awk -v a="$t_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "qemu-test: all runs passed in %.1f s\n", b - a }'
