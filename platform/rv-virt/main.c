@@ -1,10 +1,11 @@
 /*
- * The bring-up image: finds the virtio-net device, brings the frontend up
- * on QEMU's own virtio-mmio device, then runs the bring-up sequence through
- * the netstack: lo up, DHCP on the wire against QEMU's slirp, a ping on lo
- * and one of the gateway (or, when the server offered no router, of the
- * server itself), then DHCP again in the in-process stub mode. It prints the
- * same marker lines as `nx-net up`.
+ * The bring-up, shared by the M-mode and the S-mode image (board.h): finds
+ * the virtio-net device, brings the frontend up on QEMU's own virtio-mmio
+ * device, then runs the bring-up sequence through the netstack (sequence):
+ * lo up, DHCP on the wire against QEMU's slirp, a ping on lo and one of the
+ * gateway (or, when the server offered no router, of the server itself),
+ * then DHCP again in the in-process stub mode. It prints the same marker
+ * lines as `nx-net up`, and then the irq marker.
  *
  * Interrupts are taken as traps. The device's PLIC source is attached to
  * this hart's context (board_irq_attach); the trap claims, calls on_irq
@@ -259,6 +260,35 @@ static void ping(uint32_t dst, const char *step)
     board_puts(" ok\n");
 }
 
+/*
+ * The bring-up sequence proper, on a stack already up in wire mode with its
+ * interrupt attached: lo, DHCP against whatever server is on the link, a
+ * ping on lo and one of the gateway, then DHCP again against the in-process
+ * stub. It reaches the board only through the console (board_put*), the
+ * clock (board_now_ms) and run_until, so it can move out of this image as
+ * it is. Returns the clock (board_ticks) at the wire lease.
+ */
+static uint64_t sequence(void)
+{
+    board_puts("netstack: ready\n");
+    struct ns_if_info lo;
+    if (ns_if_get(&ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
+        fail("netstack lo", "down");
+    board_puts("netstack: lo up\n");
+    dhcp_wait("netstack: virt0 dhcp");
+    uint64_t t_lease = board_ticks();
+    ping(0x7f000001u, "net lo ping");
+    /* The gateway; slirp under restrict=on offers no router, so then the
+     * DHCP server's own address (10.0.2.2), which slirp answers. */
+    uint32_t gw = (st.lease.have & NS_HAVE_ROUTER) ? st.lease.gw : st.lease.server;
+    ping(gw, "net gw ping");
+
+    /* The in-process stub: frames never leave the host struct. */
+    stack_up(NS_DHCP_STUB);
+    dhcp_wait("netstack: virt0 dhcp-stub");
+    return t_lease;
+}
+
 struct irq_snap {
     struct board_irq_stats b;
     uint64_t ns_irq_calls; /* vnet_irq calls: every one is ns_irq's */
@@ -375,28 +405,12 @@ int rv_main(const void *fdt)
     board_puts(s.how);
     board_puts("\n");
 
-    /* DHCP on the wire, against whatever server is on the link. The stack
-     * first, then its interrupt: the trap calls into it. */
+    /* The stack first, then its interrupt: the trap calls into it. */
     stack_up(NS_DHCP_WIRE);
     if (board_irq_attach(s.irq, on_irq, &ns) != 0)
         fail("irq", "attach");
     st.irq_attached = 1;
-    board_puts("netstack: ready\n");
-    struct ns_if_info lo;
-    if (ns_if_get(&ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
-        fail("netstack lo", "down");
-    board_puts("netstack: lo up\n");
-    dhcp_wait("netstack: virt0 dhcp");
-    uint64_t t_lease = board_ticks();
-    ping(0x7f000001u, "net lo ping");
-    /* The gateway; slirp under restrict=on offers no router, so then the
-     * DHCP server's own address (10.0.2.2), which slirp answers. */
-    uint32_t gw = (st.lease.have & NS_HAVE_ROUTER) ? st.lease.gw : st.lease.server;
-    ping(gw, "net gw ping");
-
-    /* The in-process stub: frames never leave the host struct. */
-    stack_up(NS_DHCP_STUB);
-    dhcp_wait("netstack: virt0 dhcp-stub");
+    uint64_t t_lease = sequence();
 
     struct vnet_counters c;
     vnet_counters(&dev, &c);
