@@ -150,7 +150,9 @@ run_ok() {
     fi
     local tdhcp
     tdhcp=$(grep -m1 ' netstack: virt0 dhcp addr=' "$out/$name.times" | cut -d' ' -f1)
-    bash scripts/check-pcap.sh "$pcap" wire
+    # tshark's full check of the link (a second per run) on the four main
+    # runs; the others keep the frame count and MAC check below.
+    [ "$check_link" = 1 ] && bash scripts/check-pcap.sh "$pcap" wire
     # Every frame from the image carries the device's MAC, and every frame
     # the wire delivered to it was handled: the counts on the link match the
     # image's own (vnet_counters, which irq_check matched to the netstack's).
@@ -181,6 +183,7 @@ run_fail() {
     echo "qemu-test: $name: FAIL marker, qemu exit 1, as it must"
 }
 
+check_link=1
 mac=02:00:00:00:00:01
 run_ok m-legacy m legacy 7 $mac
 run_ok m-modern m modern 7 $mac
@@ -188,6 +191,8 @@ run_ok s-legacy s legacy 7 $mac
 run_ok s-modern s modern 7 $mac
 run_fail m-fail m
 run_fail s-fail s
+
+check_link=0
 
 # N other virtio devices, virtio-rng and virtio-blk in turn, into $devs.
 fillers() {
