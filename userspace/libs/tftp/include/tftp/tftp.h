@@ -139,7 +139,8 @@ enum tftp_client_state {
 };
 
 /* Takes len (> 0) bytes of the file at offset; offsets are contiguous from
- * 0. Return 0 to go on, anything else to abort the transfer (ERROR 3). */
+ * 0. Return 0 to go on, anything else to abort the transfer (ERROR 3). It
+ * runs inside tftp_client_input and must not call the client. */
 typedef int (*tftp_sink_fn)(void *ctx, uint64_t offset, const uint8_t *data, size_t len);
 
 struct tftp_client_config {
