@@ -23,6 +23,7 @@
 
 #include "netstack/netstack.h"
 #include "pcap.h"
+#include "rvnet/version.h"
 #include "stub_peer.h"
 #include "vnet_harness.h"
 
@@ -528,6 +529,7 @@ int main(int argc, char **argv)
         {"dst", required_argument, NULL, 'd'},
         {"hex", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'}, /* rvnet's version */
         {NULL, 0, NULL, 0},
     };
     struct opts o = {CMD_UP, 1, NULL, false, 3, -1, NULL, NULL};
@@ -576,6 +578,9 @@ int main(int argc, char **argv)
         case 'h':
             help = true;
             break;
+        case 'V': /* --version: the libraries' version, from rvnet/version.h */
+            printf("nx-net %s\n", RVNET_VERSION_STRING);
+            return 0;
         default:
             return 2; /* getopt_long printed why */
         }
