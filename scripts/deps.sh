@@ -13,6 +13,8 @@ tests=(
     clang clang-format llvm                        # second compiler, sanitizers, libFuzzer
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     picolibc-riscv64-unknown-elf                   # freestanding target build
+    gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+    libc6-dev-arm64-cross                          # freestanding AArch64 build (only <string.h> of it)
     qemu-system-misc                               # the rv-virt images on QEMU's virt board
     qemu-system-data                               # its OpenSBI (-bios default) for the S-mode image
     opensbi                                        # fw_jump: OpenSBI's boot-hart lottery, -smp 4
