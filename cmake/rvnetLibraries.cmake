@@ -45,3 +45,8 @@ add_library(rvnet_all INTERFACE)
 target_link_libraries(rvnet_all INTERFACE ${RVNET_LIBRARY_TARGETS})
 set_target_properties(rvnet_all PROPERTIES EXPORT_NAME rvnet)
 add_library(rvnet::rvnet ALIAS rvnet_all)
+
+# `cmake --build BUILD --target rvnet_libraries` builds every library and
+# nothing else: what `cmake --install` needs (scripts/install-test.sh).
+add_custom_target(rvnet_libraries)
+add_dependencies(rvnet_libraries ${RVNET_LIBRARY_TARGETS})

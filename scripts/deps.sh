@@ -20,8 +20,9 @@ tests=(
     opensbi                                        # fw_jump: OpenSBI's boot-hart lottery, -smp 4
     tshark                                         # every pcap checked by a dissector
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
-    gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run
+    gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run; qemu-riscv64 too
     file
+    pkgconf                                        # install-test.sh: the pkg-config consumer
 )
 # The big-endian run also needs cmocka built for s390x (multiarch).
 cross=(libcmocka-dev:s390x)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's second command and exactly what CI runs: install what is
 # missing, check formatting, build with gcc and with clang (ASan + UBSan),
-# run the host suite under both (it includes the freestanding riscv64 build
-# of the libraries, nx-net, the golden trace and tshark), valgrind memcheck,
+# run the host suite under both (it includes the freestanding riscv64 and
+# AArch64 builds of the libraries, the file lists for other builds, nx-net,
+# the golden trace and tshark), the install into host and riscv64 prefixes
+# with the example consumers built from them, valgrind memcheck,
 # cppcheck and clang-tidy, the suite again big-endian (s390x under
 # qemu-user), the bare-metal image on QEMU against its own virtio-net device
 # and DHCP server, and every fuzz target for a bounded time.
@@ -33,6 +35,11 @@ cmake -S . -B build/clang-san -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug 
 cmake --build build/clang-san -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/clang-san -L "$label" -j"$jobs" --output-on-failure
+
+step "install and out-of-tree consumers"
+# cmake --install into host and riscv64 prefixes, examples/ping-lo built
+# there through find_package and through pkg-config, and run.
+bash scripts/install-test.sh build/install-test
 
 step "valgrind memcheck of the host suite (gcc build)"
 vg_fail=0
