@@ -95,8 +95,8 @@ foreach(_rvnet_t IN LISTS RVNET_LIBRARY_TARGETS)
         endif()
         if(_rvnet_dep STREQUAL "rvnet_version" OR _rvnet_dep MATCHES "^::@")
             # rvnet_version is a header in the same include root; ::@(...)
-            # marks the scope of a link made from another directory
-            # (cmake/rvnetLibraries.cmake), not a library.
+            # marks the scope of a link made from another directory, not a
+            # library.
             continue()
         endif()
         if(NOT _rvnet_dep IN_LIST RVNET_LIBRARY_TARGETS)

@@ -8,7 +8,7 @@
 #  - the alias rvnet::<name>, the name the installed CMake package exports,
 #    so a tree that adds rvnet with add_subdirectory links the same names;
 #  - rvnet_version (rvnet::version), the folder of the generated
-#    rvnet/version.h, as a public dependency.
+#    rvnet/version.h, as an interface dependency.
 # rvnet::rvnet is all of them.
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/rvnet_version.h.in
@@ -33,7 +33,11 @@ foreach(_rvnet_dir IN LISTS _rvnet_dirs)
         endif()
         set_target_properties(${_rvnet_t} PROPERTIES EXPORT_NAME ${CMAKE_MATCH_1})
         add_library(rvnet::${CMAKE_MATCH_1} ALIAS ${_rvnet_t})
-        target_link_libraries(${_rvnet_t} PUBLIC rvnet_version)
+        # Appended to the interface, not through target_link_libraries, so
+        # it mixes with either of that command's signatures in the
+        # library's own CMakeLists.txt. The libraries' sources do not
+        # include it; their users may.
+        set_property(TARGET ${_rvnet_t} APPEND PROPERTY INTERFACE_LINK_LIBRARIES rvnet_version)
         list(APPEND RVNET_LIBRARY_TARGETS ${_rvnet_t})
     endforeach()
 endforeach()
