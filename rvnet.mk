@@ -100,17 +100,29 @@ RVNET_NETSTACK_INCDIRS := \
 	$(RVNET_VERSION_INCDIRS)
 RVNET_NETSTACK_DEPS := loopback dhcp_stub netproto virtio_net
 
-RVNET_LIBS := virtio_net netproto dhcp_stub loopback netstack
+# tftp (CMake: rvnet_tftp, rvnet::tftp)
+RVNET_TFTP_SRCS := \
+	$(RVNET_ROOT)/userspace/libs/tftp/src/tftp_wire.c \
+	$(RVNET_ROOT)/userspace/libs/tftp/src/tftp_client.c \
+	$(RVNET_ROOT)/userspace/libs/tftp/src/tftp_err.c
+RVNET_TFTP_INCDIRS := \
+	$(RVNET_ROOT)/userspace/libs/tftp/include \
+	$(RVNET_VERSION_INCDIRS)
+RVNET_TFTP_DEPS :=
+
+RVNET_LIBS := virtio_net netproto dhcp_stub loopback netstack tftp
 RVNET_SRCS := \
 	$(RVNET_VIRTIO_NET_SRCS) \
 	$(RVNET_NETPROTO_SRCS) \
 	$(RVNET_DHCP_STUB_SRCS) \
 	$(RVNET_LOOPBACK_SRCS) \
-	$(RVNET_NETSTACK_SRCS)
+	$(RVNET_NETSTACK_SRCS) \
+	$(RVNET_TFTP_SRCS)
 RVNET_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/include \
 	$(RVNET_ROOT)/userspace/libs/netproto/include \
 	$(RVNET_ROOT)/userspace/libs/dhcp-stub/include \
 	$(RVNET_ROOT)/userspace/libs/loopback/include \
 	$(RVNET_ROOT)/userspace/libs/netstack/include \
+	$(RVNET_ROOT)/userspace/libs/tftp/include \
 	$(RVNET_VERSION_INCDIRS)
