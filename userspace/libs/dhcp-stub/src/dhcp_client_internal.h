@@ -1,0 +1,53 @@
+/*
+ * What the files of the DHCP client share: the generator, saturating time
+ * arithmetic, the kinds of message a poll can send, and the builders and
+ * checks each file implements. Not installed.
+ */
+#ifndef DHCP_STUB_DHCP_CLIENT_INTERNAL_H
+#define DHCP_STUB_DHCP_CLIENT_INTERNAL_H
+
+#include "dhcp-stub/dhcp_client.h"
+
+#define MS_PER_S 1000u
+
+/* What a poll or stop sends; each row of RFC 2131 table 5 that we use. */
+enum send_kind {
+    SEND_NONE,
+    SEND_DISCOVER,
+    SEND_REQUEST_SELECTING,
+    SEND_REQUEST_REBOOT,
+    SEND_REQUEST_RENEWING,
+    SEND_REQUEST_REBINDING,
+    SEND_RELEASE,
+};
+
+/* splitmix64: a tiny generator with a full 2^64 period, fully determined by
+ * the caller's seed; the library never gathers entropy of its own. */
+static inline uint64_t dhcpc_rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t dhcpc_add_sat(uint64_t a, uint64_t b)
+{
+    return a > DHCP_NEVER - b ? DHCP_NEVER : a + b;
+}
+
+/* Not 0.0.0.0/8, not loopback, not multicast, not class E or broadcast. */
+static inline bool dhcpc_usable_addr(uint32_t a)
+{
+    uint8_t first = (uint8_t)(a >> 24);
+    return first != 0 && first != 127 && first < 224;
+}
+
+/* dhcp_client.c */
+void dhcpc_begin_exchange(struct dhcp_client *n, uint64_t now);
+
+/* dhcp_client_tx.c: builds the message of `kind` into tx. */
+int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, struct dhcp_tx *tx);
+uint16_t dhcpc_secs_now(const struct dhcp_client *n, uint64_t now);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * What the DHCP client receives: a reply is matched to the exchange (RFC
+ * 2131 §4.4.1), checked (table 3), and acted on by state; a frame is first
+ * unwrapped. Every drop is counted under its reason.
+ */
+#include <string.h>
+
+#include "dhcp_client_internal.h"
+#include "netproto/eth.h"
+#include "netproto/udp.h"
+
+static uint32_t classful_mask(uint32_t addr)
+{
+    /* RFC 791 §3.2 address classes: A 0/1, B 10/2, C 110/3. */
+    if ((addr >> 31) == 0)
+        return 0xff000000u;
+    if ((addr >> 30) == 2)
+        return 0xffff0000u;
+    return 0xffffff00u;
+}
+
+static bool mask_contiguous(uint32_t mask)
+{
+    uint32_t inv = ~mask;
+    return mask != 0 && (inv & (inv + 1u)) == 0;
+}
+
+static uint8_t prefix_len(uint32_t mask)
+{
+    uint8_t n = 0;
+    while (mask & 0x80000000u) {
+        n++;
+        mask <<= 1;
+    }
+    return n;
+}
+
+/* What an OFFER or ACK must carry to be usable (RFC 2131 table 3). */
+static int check_lease_reply(const struct dhcp_msg *m)
+{
+    if (!(m->present & DHCP_HAVE_SERVER_ID))
+        return DHCP_CLIENT_ERR_NO_SERVER_ID;
+    if (!dhcpc_usable_addr(m->yiaddr))
+        return DHCP_CLIENT_ERR_YIADDR;
+    if (!(m->present & DHCP_HAVE_LEASE))
+        return DHCP_CLIENT_ERR_NO_LEASE;
+    if ((m->present & DHCP_HAVE_SUBNET_MASK) && !mask_contiguous(m->subnet_mask))
+        return DHCP_CLIENT_ERR_MASK;
+    return DHCP_OK;
+}
+
+static void bind_lease(struct dhcp_client *n, const struct dhcp_msg *m)
+{
+    struct dhcp_lease l;
+    memset(&l, 0, sizeof l);
+    l.addr = m->yiaddr;
+    l.server_id = m->server_id;
+    if (m->present & DHCP_HAVE_SUBNET_MASK) {
+        l.mask = m->subnet_mask;
+    } else {
+        l.mask = classful_mask(l.addr);
+        l.mask_from_class = true;
+    }
+    l.prefix_len = prefix_len(l.mask);
+    l.n_routers = m->n_routers;
+    memcpy(l.routers, m->routers, sizeof l.routers);
+    l.n_dns = m->n_dns;
+    memcpy(l.dns, m->dns, sizeof l.dns);
+    l.start_ms = n->request_ms;
+    l.lease_s = m->lease_s;
+    if (l.lease_s == DHCP_LEASE_INFINITE) {
+        l.t1_s = l.t2_s = DHCP_LEASE_INFINITE;
+        l.t1_ms = l.t2_ms = l.expire_ms = DHCP_NEVER;
+    } else {
+        if (l.lease_s < n->cfg.min_lease_s)
+            l.lease_s = n->cfg.min_lease_s;
+        uint64_t lease_ms = (uint64_t)l.lease_s * MS_PER_S;
+        /* RFC 2131 §4.4.5: T1 defaults to 0.5 and T2 to 0.875 of the lease. */
+        uint64_t t1 = lease_ms / 2, t2 = lease_ms / 8 * 7 + lease_ms % 8 * 7 / 8;
+        uint64_t g1 = (m->present & DHCP_HAVE_T1) ? (uint64_t)m->t1_s * MS_PER_S : t1;
+        uint64_t g2 = (m->present & DHCP_HAVE_T2) ? (uint64_t)m->t2_s * MS_PER_S : t2;
+        /* Values that break 0 < T1 < T2 < lease are replaced by both
+         * defaults; a T1 of 0 would send the client renewing at once,
+         * again after every ACK. */
+        if (g1 > 0 && g1 < g2 && g2 < lease_ms) {
+            t1 = g1;
+            t2 = g2;
+        }
+        l.t1_s = (uint32_t)(t1 / MS_PER_S);
+        l.t2_s = (uint32_t)(t2 / MS_PER_S);
+        l.t1_ms = dhcpc_add_sat(l.start_ms, t1);
+        l.t2_ms = dhcpc_add_sat(l.start_ms, t2);
+        l.expire_ms = dhcpc_add_sat(l.start_ms, lease_ms);
+    }
+    n->lease = l;
+    n->have_lease = true;
+    n->state = DHCP_CLIENT_BOUND;
+    n->tries = 0;
+    n->deadline_ms = l.t1_ms;
+}
+
+/* CHANGED when anything the caller configured differs. */
+static bool same_config(const struct dhcp_lease *a, const struct dhcp_lease *b)
+{
+    return a->addr == b->addr && a->mask == b->mask && a->n_routers == b->n_routers &&
+           a->n_dns == b->n_dns &&
+           memcmp(a->routers, b->routers, sizeof(uint32_t) * a->n_routers) == 0 &&
+           memcmp(a->dns, b->dns, sizeof(uint32_t) * a->n_dns) == 0;
+}
+
+static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
+                        enum dhcp_client_event *event)
+{
+    struct dhcp_msg m;
+    int rc = dhcp_msg_parse(msg, len, &m);
+    if (rc != DHCP_OK)
+        return rc;
+    if (m.op != DHCP_BOOTREPLY)
+        return DHCP_CLIENT_ERR_OP;
+    /* RFC 2131 §4.4.1: replies are matched on xid and chaddr. */
+    if (m.xid != c->xid)
+        return DHCP_CLIENT_ERR_XID;
+    if (memcmp(m.chaddr, c->cfg.mac, sizeof m.chaddr) != 0)
+        return DHCP_CLIENT_ERR_CHADDR;
+
+    struct dhcp_client n = *c;
+    enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
+    switch (c->state) {
+    case DHCP_CLIENT_SELECTING:
+        /* RFC 2131 §4.4.1: take the first valid OFFER. */
+        if (m.type != DHCP_OFFER)
+            return DHCP_CLIENT_ERR_UNEXPECTED;
+        rc = check_lease_reply(&m);
+        if (rc != DHCP_OK)
+            return rc;
+        n.state = DHCP_CLIENT_REQUESTING;
+        n.offer_addr = m.yiaddr;
+        n.offer_server = m.server_id;
+        n.tries = 0;
+        n.deadline_ms = now_ms;
+        break;
+    case DHCP_CLIENT_REQUESTING:
+    case DHCP_CLIENT_INIT_REBOOT:
+    case DHCP_CLIENT_RENEWING:
+    case DHCP_CLIENT_REBINDING: {
+        /* In REQUESTING only the selected server may answer; in RENEWING
+         * we asked the lease's server by unicast; any server may answer
+         * INIT-REBOOT and REBINDING broadcasts. */
+        bool has_id = (m.present & DHCP_HAVE_SERVER_ID) != 0;
+        uint32_t want = c->state == DHCP_CLIENT_REQUESTING ? c->offer_server
+                        : c->state == DHCP_CLIENT_RENEWING ? c->lease.server_id
+                                                           : 0;
+        if (want != 0 && has_id && m.server_id != want)
+            return DHCP_CLIENT_ERR_SERVER_ID;
+        if (m.type == DHCP_NAK) {
+            /* RFC 2131 §4.4.1, §4.4.5: a NAK sends the client to INIT. */
+            if (c->have_lease)
+                ev = DHCP_CLIENT_EV_LOST;
+            n.have_lease = false;
+            memset(&n.lease, 0, sizeof n.lease);
+            n.state = DHCP_CLIENT_INIT;
+            n.deadline_ms = now_ms;
+            break;
+        }
+        if (m.type != DHCP_ACK)
+            return DHCP_CLIENT_ERR_UNEXPECTED;
+        rc = check_lease_reply(&m);
+        if (rc != DHCP_OK)
+            return rc;
+        bind_lease(&n, &m);
+        if (c->have_lease)
+            ev = same_config(&c->lease, &n.lease) ? DHCP_CLIENT_EV_RENEWED : DHCP_CLIENT_EV_CHANGED;
+        else
+            ev = DHCP_CLIENT_EV_BOUND;
+        break;
+    }
+    default:
+        return DHCP_CLIENT_ERR_UNEXPECTED;
+    }
+    *c = n;
+    *event = ev;
+    return DHCP_OK;
+}
+
+static int client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame,
+                              size_t len, enum dhcp_client_event *event)
+{
+    struct np_udp_frame f;
+    int rc = np_udp_frame_parse(frame, len, &f);
+    if (rc == NP_ERR_PROTO)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    if (rc != NP_OK)
+        return DHCP_CLIENT_ERR_FRAME;
+    /* Broadcast or our MAC, whatever the IP destination: dnsmasq unicasts
+     * the OFFER to yiaddr and chaddr before we own yiaddr (RFC 2131 §4.1). */
+    if (!np_mac_is_broadcast(f.dst_mac) && memcmp(f.dst_mac, c->cfg.mac, 6) != 0)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    if (f.dst_port != DHCP_CLIENT_PORT || f.src_port != DHCP_SERVER_PORT)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    return client_input(c, now_ms, f.payload, f.payload_len, event);
+}
+
+/* One drop, counted under its reason (DESIGN.md: a dropped frame increments
+ * a named counter). */
+static void count_rx(struct dhcp_client *c, int rc)
+{
+    struct dhcp_client_stats *st = &c->stats;
+    switch (rc) {
+    case DHCP_OK:
+        st->rx_ok++;
+        break;
+    case DHCP_CLIENT_ERR_OP:
+    case DHCP_CLIENT_ERR_XID:
+    case DHCP_CLIENT_ERR_CHADDR:
+    case DHCP_CLIENT_ERR_NOT_OURS:
+        st->rx_not_ours++;
+        break;
+    case DHCP_CLIENT_ERR_UNEXPECTED:
+        st->rx_unexpected++;
+        break;
+    case DHCP_CLIENT_ERR_NO_SERVER_ID:
+    case DHCP_CLIENT_ERR_SERVER_ID:
+    case DHCP_CLIENT_ERR_YIADDR:
+    case DHCP_CLIENT_ERR_NO_LEASE:
+    case DHCP_CLIENT_ERR_MASK:
+        st->rx_rejected++;
+        break;
+    default:
+        /* The codec's DHCP_MSG_ERR_* and DHCP_CLIENT_ERR_FRAME. */
+        st->rx_malformed++;
+        break;
+    }
+}
+
+int dhcp_client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
+                      enum dhcp_client_event *event)
+{
+    if (c == NULL || msg == NULL || event == NULL)
+        return DHCP_ERR_INVAL;
+    int rc = client_input(c, now_ms, msg, len, event);
+    count_rx(c, rc);
+    return rc;
+}
+
+int dhcp_client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame,
+                            size_t len, enum dhcp_client_event *event)
+{
+    if (c == NULL || frame == NULL || event == NULL)
+        return DHCP_ERR_INVAL;
+    int rc = client_input_frame(c, now_ms, frame, len, event);
+    count_rx(c, rc);
+    return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * What the DHCP client sends, built from a struct (RFC 2131 table 5): one
+ * function for every message, so each rule of the table is in one place.
+ */
+#include <string.h>
+
+#include "dhcp_client_internal.h"
+#include "netproto/ipv4.h"
+
+/* Options the client asks for (RFC 2132 §9.8): mask, router, DNS, lease,
+ * server id, T1, T2. */
+static const uint8_t param_request_list[] = {
+    DHCP_OPT_SUBNET_MASK, DHCP_OPT_ROUTER, DHCP_OPT_DNS, DHCP_OPT_LEASE_TIME,
+    DHCP_OPT_SERVER_ID,   DHCP_OPT_T1,     DHCP_OPT_T2,
+};
+
+/* Seconds since the exchange began; a caller whose clock stepped back gets
+ * 0, not a wrapped value. */
+uint16_t dhcpc_secs_now(const struct dhcp_client *n, uint64_t now)
+{
+    uint64_t secs = now > n->exchange_ms ? (now - n->exchange_ms) / MS_PER_S : 0;
+    return (uint16_t)(secs > 0xffffu ? 0xffffu : secs);
+}
+
+int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, struct dhcp_tx *tx)
+{
+    struct dhcp_msg m;
+    memset(&m, 0, sizeof m);
+    m.op = DHCP_BOOTREQUEST;
+    m.xid = n->xid;
+    m.secs = dhcpc_secs_now(n, now);
+    /* RFC 2131 §4.4.1: the REQUEST for an OFFER carries the same secs as
+     * the DISCOVER that drew it. */
+    if (kind == SEND_REQUEST_SELECTING)
+        m.secs = n->discover_secs;
+    memcpy(m.chaddr, n->cfg.mac, sizeof m.chaddr);
+    /* RFC 2132 §9.14: type 1 (Ethernet) and the MAC, the same in every
+     * message, so servers keyed on the client id always see one client. */
+    m.client_id[0] = DHCP_HTYPE_ETHERNET;
+    memcpy(m.client_id + 1, n->cfg.mac, 6);
+    m.client_id_len = 7;
+    if (kind != SEND_RELEASE) {
+        memcpy(m.prl, param_request_list, sizeof param_request_list);
+        m.prl_len = (uint8_t)sizeof param_request_list;
+        if (n->cfg.max_msg_size != 0) {
+            m.present |= DHCP_HAVE_MAX_SIZE;
+            m.max_size = n->cfg.max_msg_size;
+        }
+    }
+    uint32_t src_ip = 0, dst_ip = NP_IPV4_BROADCAST;
+    bool broadcast = true;
+    switch (kind) {
+    case SEND_DISCOVER:
+        m.type = DHCP_DISCOVER;
+        m.broadcast = n->cfg.request_broadcast;
+        break;
+    case SEND_REQUEST_SELECTING:
+        /* RFC 2131 §4.3.2 / table 5: requested address and server id, no ciaddr. */
+        m.type = DHCP_REQUEST;
+        m.broadcast = n->cfg.request_broadcast;
+        m.present |= DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
+        m.requested_ip = n->offer_addr;
+        m.server_id = n->offer_server;
+        break;
+    case SEND_REQUEST_REBOOT:
+        /* RFC 2131 §4.3.2: requested address, no server id, no ciaddr. */
+        m.type = DHCP_REQUEST;
+        m.broadcast = n->cfg.request_broadcast;
+        m.present |= DHCP_HAVE_REQUESTED_IP;
+        m.requested_ip = n->offer_addr;
+        break;
+    case SEND_REQUEST_RENEWING:
+        /* RFC 2131 §4.3.2: ciaddr set, neither option 50 nor 54, unicast. */
+        m.type = DHCP_REQUEST;
+        m.ciaddr = n->lease.addr;
+        src_ip = n->lease.addr;
+        dst_ip = n->lease.server_id;
+        broadcast = false;
+        break;
+    case SEND_REQUEST_REBINDING:
+        /* The same message as RENEWING, but broadcast to any server. */
+        m.type = DHCP_REQUEST;
+        m.ciaddr = n->lease.addr;
+        src_ip = n->lease.addr;
+        break;
+    case SEND_RELEASE:
+        /* RFC 2131 §4.4.6 / table 5: ciaddr and server id, unicast, secs 0. */
+        m.type = DHCP_RELEASE;
+        m.secs = 0;
+        m.ciaddr = n->lease.addr;
+        m.present |= DHCP_HAVE_SERVER_ID;
+        m.server_id = n->lease.server_id;
+        src_ip = n->lease.addr;
+        dst_ip = n->lease.server_id;
+        broadcast = false;
+        break;
+    case SEND_NONE:
+    default:
+        return DHCP_ERR_INVAL;
+    }
+    size_t len;
+    int rc = dhcp_msg_build(&m, tx->buf, tx->cap, &len);
+    if (rc != DHCP_OK)
+        return rc;
+    tx->len = len;
+    tx->dest = broadcast ? DHCP_DEST_BROADCAST : DHCP_DEST_UNICAST;
+    tx->src_ip = src_ip;
+    tx->dst_ip = dst_ip;
+    tx->src_port = DHCP_CLIENT_PORT;
+    tx->dst_port = DHCP_SERVER_PORT;
+    memset(tx->dst_mac, broadcast ? 0xff : 0x00, sizeof tx->dst_mac);
+    return DHCP_OK;
+}
