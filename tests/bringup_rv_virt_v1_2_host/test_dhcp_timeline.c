@@ -306,6 +306,122 @@ static void test_nak_while_renewing_then_lease_again(void **state)
     assert_int_equal(dhcp_client_deadline(&t.c), 1801100 + 1800000);
 }
 
+/*
+ * RFC 2131 §4.4.5: a renewed lease runs from the time the DHCPREQUEST that
+ * got the ACK was sent, not from T1. The three timelines of issue 12, each
+ * from a lease of 86400 s bound at 0 with the server silent at T1
+ * (43200 s): RENEWING retransmits after half the time to T2, REBINDING
+ * starts at T2 (75600 s).
+ */
+static void renew_silently_to_t2(struct tl *t)
+{
+    const struct step bind[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {0, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {0, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+        {43200000, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
+        {59400000, IN_NONE, OUT_REQ_RENEW, 0, 16200, DHCP_CLIENT_RENEWING, NONE_EV},
+        {67500000, IN_NONE, OUT_REQ_RENEW, 0, 24300, DHCP_CLIENT_RENEWING, NONE_EV},
+        {71550000, IN_NONE, OUT_REQ_RENEW, 0, 28350, DHCP_CLIENT_RENEWING, NONE_EV},
+        {73575000, IN_NONE, OUT_REQ_RENEW, 0, 30375, DHCP_CLIENT_RENEWING, NONE_EV},
+        {74587500, IN_NONE, OUT_REQ_RENEW, 0, 31387, DHCP_CLIENT_RENEWING, NONE_EV},
+        {75093750, IN_NONE, OUT_REQ_RENEW, 0, 31893, DHCP_CLIENT_RENEWING, NONE_EV},
+        {75346875, IN_NONE, OUT_REQ_RENEW, 0, 32146, DHCP_CLIENT_RENEWING, NONE_EV},
+        {75473437, IN_NONE, OUT_REQ_RENEW, 0, 32273, DHCP_CLIENT_RENEWING, NONE_EV},
+        {75536718, IN_NONE, OUT_REQ_RENEW, 0, 32336, DHCP_CLIENT_RENEWING, NONE_EV},
+        /* Half of 63.282 s is under the minimum: 60 s, then T2. */
+        {75596718, IN_NONE, OUT_REQ_RENEW, 0, 32396, DHCP_CLIENT_RENEWING, NONE_EV},
+        {75600000, IN_NONE, OUT_REQ_REBIND, 0, 32400, DHCP_CLIENT_REBINDING, NONE_EV},
+    };
+    tl_init(t, 86400, 70);
+    run(t, bind, sizeof bind / sizeof bind[0]);
+}
+
+/* The lease held after a renewal: start, T1 and expiry, and nothing due
+ * before T1 (in particular no LOST on the next poll). */
+static void expect_renewed_lease(struct tl *t, uint64_t now, uint64_t start, uint32_t lease_s)
+{
+    const struct dhcp_lease *l = dhcp_client_lease(&t->c);
+    assert_non_null(l);
+    assert_int_equal(l->lease_s, lease_s);
+    assert_int_equal(l->start_ms, start);
+    assert_int_equal(l->t1_ms, start + lease_s * 500u);
+    assert_int_equal(l->expire_ms, start + lease_s * 1000u);
+    assert_true(l->expire_ms > now);
+    assert_int_equal(dhcp_client_deadline(&t->c), l->t1_ms);
+    enum dhcp_client_event ev;
+    assert_int_equal(dhcp_client_poll(&t->c, now + 1, &t->tx, &ev), DHCP_OK);
+    assert_int_equal(ev, NONE_EV);
+    assert_int_equal(t->tx.len, 0);
+    assert_int_equal(dhcp_client_poll(&t->c, l->t1_ms - 1, &t->tx, &ev), DHCP_OK);
+    assert_int_equal(ev, NONE_EV);
+    assert_int_equal(t->tx.len, 0);
+    assert_int_equal(dhcp_client_state(&t->c), DHCP_CLIENT_BOUND);
+}
+
+/* An ACK with lease 3600 to the REBINDING request sent at 75600 s arrives
+ * at 75600.1 s: RENEWED, running from 75600 s to 79200 s. (From T1 it
+ * would have expired at 46800 s, before it arrived, and the next poll
+ * would have reported LOST.) */
+static void test_rebinding_ack_runs_from_its_request(void **state)
+{
+    (void)state;
+    struct tl t;
+    renew_silently_to_t2(&t);
+    t.lease_s = 3600;
+    const struct step ack[] = {
+        {75600100, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_RENEWED},
+    };
+    run(&t, ack, 1);
+    expect_renewed_lease(&t, 75600100, 75600000, 3600);
+    /* And the next renewal comes at the new T1, 77400 s. */
+    const struct step next[] = {
+        {77400000, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
+    };
+    run(&t, next, 1);
+}
+
+/* A RENEWING retransmission (59400 s) answered by an ACK with lease 3600:
+ * the lease runs from 59400 s, not from T1 (where it would already have
+ * expired, and the client would have gone LOST at once). */
+static void test_renewing_retransmission_ack_runs_from_it(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 86400, 71);
+    const struct step steps[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {0, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {0, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+        {43200000, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
+        {59400000, IN_NONE, OUT_REQ_RENEW, 0, 16200, DHCP_CLIENT_RENEWING, NONE_EV},
+    };
+    run(&t, steps, sizeof steps / sizeof steps[0]);
+    t.lease_s = 3600;
+    const struct step ack[] = {
+        {59400100, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_RENEWED},
+    };
+    run(&t, ack, 1);
+    expect_renewed_lease(&t, 59400100, 59400000, 3600);
+}
+
+/* An ACK at T2 itself with lease 43200: the lease is extended to
+ * 75600 + 43200 s. (From T1 it would have ended at 86400 s, exactly where
+ * the old one did: no extension at all.) */
+static void test_ack_at_t2_extends_the_lease(void **state)
+{
+    (void)state;
+    struct tl t;
+    renew_silently_to_t2(&t);
+    t.lease_s = 43200;
+    const struct step ack[] = {
+        {75600000, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_RENEWED},
+    };
+    run(&t, ack, 1);
+    expect_renewed_lease(&t, 75600000, 75600000, 43200);
+    assert_int_equal(dhcp_client_lease(&t.c)->expire_ms, 118800000u);
+}
+
 static void test_init_reboot_retransmits_then_init(void **state)
 {
     (void)state;
@@ -699,6 +815,9 @@ int main(void)
         cmocka_unit_test(test_request_retries_then_init),
         cmocka_unit_test(test_renew_rebind_expire_timeline),
         cmocka_unit_test(test_nak_while_renewing_then_lease_again),
+        cmocka_unit_test(test_rebinding_ack_runs_from_its_request),
+        cmocka_unit_test(test_renewing_retransmission_ack_runs_from_it),
+        cmocka_unit_test(test_ack_at_t2_extends_the_lease),
         cmocka_unit_test(test_init_reboot_retransmits_then_init),
         cmocka_unit_test(test_init_reboot_ack_after_retransmit),
         cmocka_unit_test(test_clock_stepping_back_gives_secs_zero),

@@ -146,7 +146,6 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
         }
         /* RFC 2131 §4.4.5: at T1 the client moves to RENEWING. */
         dhcpc_begin_exchange(n, now);
-        n->request_ms = now;
         n->state = DHCP_CLIENT_RENEWING;
         return DHCP_OK;
     case DHCP_CLIENT_RENEWING:
@@ -179,12 +178,17 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
 static void schedule_next(struct dhcp_client *n, uint64_t now, enum send_kind kind)
 {
     n->tries++;
-    if (kind == SEND_REQUEST_RENEWING)
-        n->deadline_ms = half_remaining(n, now, n->lease.t2_ms);
-    else if (kind == SEND_REQUEST_REBINDING)
-        n->deadline_ms = half_remaining(n, now, n->lease.expire_ms);
-    else
+    if (kind == SEND_REQUEST_RENEWING || kind == SEND_REQUEST_REBINDING) {
+        /* RFC 2131 §4.4.5: a renewed lease runs from "the time at which
+         * the client sent the DHCPREQUEST message": the one that got the
+         * ACK, which with retransmissions at least renew_min_ms apart is
+         * the latest one sent. */
+        n->request_ms = now;
+        n->deadline_ms = half_remaining(
+            n, now, kind == SEND_REQUEST_RENEWING ? n->lease.t2_ms : n->lease.expire_ms);
+    } else {
         n->deadline_ms = dhcpc_add_sat(now, retrans_interval(n));
+    }
 }
 
 int dhcp_client_poll(struct dhcp_client *c, uint64_t now_ms, struct dhcp_tx *tx,

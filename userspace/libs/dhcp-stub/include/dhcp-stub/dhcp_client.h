@@ -42,8 +42,11 @@
  *   taken as cfg.min_lease_s, so a broken server cannot make the client
  *   spin; lease 0xffffffff is infinite (§3.3): no T1, T2 or expiry.
  * - A NAK sends the client to INIT and a new DISCOVER goes out at once.
- * - The lease starts when the first REQUEST of the exchange was sent
- *   (§4.4.1), the conservative choice.
+ * - Lease start: a new lease (REQUESTING, INIT-REBOOT) runs from the first
+ *   REQUEST of the exchange ("the original request", §4.4.1), the
+ *   conservative choice; a renewed one (RENEWING, REBINDING) from the
+ *   latest REQUEST sent, the one that got the ACK (§4.4.5): those are at
+ *   least renew_min_ms apart, far longer than any answer takes.
  * - RENEWED versus CHANGED: CHANGED when the address, mask, routers or DNS
  *   servers differ from the lease held; a new lease time alone is RENEWED.
  */
@@ -103,7 +106,7 @@ struct dhcp_lease {
     uint32_t lease_s; /* as used: after the minimum; DHCP_LEASE_INFINITE */
     uint32_t t1_s;
     uint32_t t2_s;
-    uint64_t start_ms; /* when the REQUEST that got it was first sent */
+    uint64_t start_ms; /* when the REQUEST that got it was sent (see above) */
     uint64_t t1_ms;    /* absolute times; DHCP_NEVER for an infinite lease */
     uint64_t t2_ms;
     uint64_t expire_ms;
