@@ -191,6 +191,8 @@ static const struct row rows[] = {
      DHCP_SERVER_ERR_OP},
     {"offer without lease time", OPTS(53, 1, 2, SID, MASK, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_CLIENT_ERR_NO_LEASE, DHCP_SERVER_ERR_OP},
+    {"offer with lease time 0", OPTS(53, 1, 2, SID, 51, 4, 0, 0, 0, 0, MASK, 255), F_NONE, 0, 0,
+     NULL, 0, DHCP_CLIENT_ERR_LEASE_ZERO, DHCP_SERVER_ERR_OP},
     {"mask not contiguous", OPTS(53, 1, 2, SID, LEASE, 1, 4, 255, 0, 255, 0, 255), F_NONE, 0, 0,
      NULL, 0, DHCP_CLIENT_ERR_MASK, DHCP_SERVER_ERR_OP},
     {"mask zero", OPTS(53, 1, 2, SID, LEASE, 1, 4, 0, 0, 0, 0, 255), F_NONE, 0, 0, NULL, 0,
@@ -259,6 +261,7 @@ static uint32_t *client_counter(struct dhcp_client_stats *st, int err)
     case DHCP_CLIENT_ERR_YIADDR:
     case DHCP_CLIENT_ERR_NO_LEASE:
     case DHCP_CLIENT_ERR_MASK:
+    case DHCP_CLIENT_ERR_LEASE_ZERO:
         return &st->rx_rejected;
     default:
         return &st->rx_malformed;
@@ -366,6 +369,7 @@ static void test_table_covers_every_rule(void **state)
         DHCP_CLIENT_ERR_YIADDR,
         DHCP_CLIENT_ERR_NO_LEASE,
         DHCP_CLIENT_ERR_MASK,
+        DHCP_CLIENT_ERR_LEASE_ZERO,
         DHCP_SERVER_ERR_OP,
         DHCP_SERVER_ERR_TYPE,
         DHCP_SERVER_ERR_REQUEST,

@@ -587,16 +587,70 @@ static void test_ack_without_mask_gets_classful_mask(void **state)
     assert_int_equal(l->prefix_len, 8);
 }
 
-static void test_lease_zero_raised_to_minimum(void **state)
+/* A lease shorter than the minimum (here 1 s) is raised to it (20 s). */
+static void test_short_lease_raised_to_minimum(void **state)
 {
     (void)state;
     struct tl t;
-    const struct dhcp_lease *l = bind_with(&t, DHCP_HAVE_LEASE | DHCP_HAVE_SUBNET_MASK, 0, 0, 0);
+    const struct dhcp_lease *l = bind_with(&t, DHCP_HAVE_LEASE | DHCP_HAVE_SUBNET_MASK, 1, 0, 0);
     assert_int_equal(l->lease_s, 20);
     assert_int_equal(l->t1_ms, 10000);
     assert_int_equal(l->t2_ms, 17500);
     assert_int_equal(l->expire_ms, 20000);
     assert_int_equal(dhcp_client_deadline(&t.c), 10000);
+}
+
+/* Hands the client a reply with lease_s that it must drop with want; the
+ * client is unchanged but for rx_rejected. */
+static void expect_dropped(struct tl *t, uint64_t now, enum in_kind k, uint32_t lease_s, int want)
+{
+    uint32_t keep = t->lease_s;
+    t->lease_s = lease_s;
+    uint8_t in[DHCP_MSG_BUILD_MAX];
+    size_t len = reply(t, k, in);
+    t->lease_s = keep;
+    struct dhcp_client before = t->c;
+    enum dhcp_client_event ev = NONE_EV;
+    assert_int_equal(dhcp_client_input(&t->c, now, in, len, &ev), want);
+    assert_memory_equal(&t->c, &before, offsetof(struct dhcp_client, stats));
+    struct dhcp_client_stats st;
+    dhcp_client_get_stats(&t->c, &st);
+    assert_int_equal(st.rx_rejected, before.stats.rx_rejected + 1);
+}
+
+/* Lease 0 is not acted on in any state (issue 12): an OFFER with it is
+ * dropped and SELECTING goes on retransmitting; an ACK with it is dropped
+ * and REQUESTING retransmits its REQUEST (then INIT after the retries, as
+ * with no answer); in RENEWING the lease held stays and renewing goes on. */
+static void test_lease_zero_never_acted_on(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 3600, 22);
+    const struct step s1[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+    };
+    run(&t, s1, 1);
+    expect_dropped(&t, 100, IN_OFFER, 0, DHCP_CLIENT_ERR_LEASE_ZERO);
+    const struct step s2[] = {
+        {4000, IN_NONE, OUT_DISCOVER, 0, 4, DHCP_CLIENT_SELECTING, NONE_EV},
+        {4100, IN_OFFER, OUT_REQ_SELECT, 0, 4, DHCP_CLIENT_REQUESTING, NONE_EV},
+    };
+    run(&t, s2, 2);
+    expect_dropped(&t, 4200, IN_ACK, 0, DHCP_CLIENT_ERR_LEASE_ZERO);
+    const struct step s3[] = {
+        {8100, IN_NONE, OUT_REQ_SELECT, 0, 4, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {8200, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+        /* The lease runs from the first REQUEST, at 4.1 s: T1 at 1804.1 s. */
+        {1804100, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
+    };
+    run(&t, s3, 3);
+    expect_dropped(&t, 1804200, IN_ACK, 0, DHCP_CLIENT_ERR_LEASE_ZERO);
+    assert_int_equal(dhcp_client_lease(&t.c)->expire_ms, 4100 + 3600000);
+    const struct step s4[] = {
+        {2479100, IN_NONE, OUT_REQ_RENEW, 0, 675, DHCP_CLIENT_RENEWING, NONE_EV},
+    };
+    run(&t, s4, 1);
 }
 
 static void test_lease_infinite_never_renews(void **state)
@@ -824,7 +878,8 @@ int main(void)
         cmocka_unit_test(test_late_poll_passes_every_timer),
         cmocka_unit_test(test_jitter_seeded_and_bounded),
         cmocka_unit_test(test_ack_without_mask_gets_classful_mask),
-        cmocka_unit_test(test_lease_zero_raised_to_minimum),
+        cmocka_unit_test(test_short_lease_raised_to_minimum),
+        cmocka_unit_test(test_lease_zero_never_acted_on),
         cmocka_unit_test(test_lease_infinite_never_renews),
         cmocka_unit_test(test_t1_t2_options_and_inconsistent_values),
         cmocka_unit_test(test_renewal_with_new_parameters_is_changed),

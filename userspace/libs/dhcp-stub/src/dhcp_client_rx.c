@@ -44,6 +44,11 @@ static int check_lease_reply(const struct dhcp_msg *m)
         return DHCP_CLIENT_ERR_YIADDR;
     if (!(m->present & DHCP_HAVE_LEASE))
         return DHCP_CLIENT_ERR_NO_LEASE;
+    /* A lease of 0 s is no lease: acting on it would bind an address
+     * that is already expired (servers differ; this client drops it and
+     * waits, as for no answer). */
+    if (m->lease_s == 0)
+        return DHCP_CLIENT_ERR_LEASE_ZERO;
     if ((m->present & DHCP_HAVE_SUBNET_MASK) && !mask_contiguous(m->subnet_mask))
         return DHCP_CLIENT_ERR_MASK;
     return DHCP_OK;
@@ -223,6 +228,7 @@ static void count_rx(struct dhcp_client *c, int rc)
     case DHCP_CLIENT_ERR_YIADDR:
     case DHCP_CLIENT_ERR_NO_LEASE:
     case DHCP_CLIENT_ERR_MASK:
+    case DHCP_CLIENT_ERR_LEASE_ZERO:
         st->rx_rejected++;
         break;
     default:

@@ -74,6 +74,8 @@ const char *dhcp_strerror(int err)
         return "server-op";
     case DHCP_SERVER_ERR_TYPE:
         return "server-type";
+    case DHCP_CLIENT_ERR_LEASE_ZERO:
+        return "client-lease-zero";
     case DHCP_SERVER_ERR_REQUEST:
         return "server-request";
     default:

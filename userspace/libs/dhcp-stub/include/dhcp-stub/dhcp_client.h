@@ -38,9 +38,14 @@
  *   (A /8, B /16, C /24) and lease.mask_from_class is set, as
  *   systemd-networkd and dhcpcd do. A mask that is zero or not contiguous
  *   rejects the OFFER or ACK (DHCP_CLIENT_ERR_MASK).
- * - A lease shorter than cfg.min_lease_s (default 20 s), 0 included, is
- *   taken as cfg.min_lease_s, so a broken server cannot make the client
- *   spin; lease 0xffffffff is infinite (§3.3): no T1, T2 or expiry.
+ * - Lease time 0 is no lease: an OFFER or ACK with it is dropped
+ *   (DHCP_CLIENT_ERR_LEASE_ZERO, counted in rx_rejected) and the client
+ *   goes on as if nothing had come: SELECTING retransmits its DISCOVER,
+ *   REQUESTING its REQUEST (then INIT after the retries), RENEWING and
+ *   REBINDING keep the lease held and their schedule. A lease of 1 s up
+ *   to cfg.min_lease_s (default 20 s) is raised to cfg.min_lease_s, so a
+ *   broken server cannot make the client spin; lease 0xffffffff is
+ *   infinite (§3.3): no T1, T2 or expiry.
  * - A NAK sends the client to INIT and a new DISCOVER goes out at once.
  * - Lease start: a new lease (REQUESTING, INIT-REBOOT) runs from the first
  *   REQUEST of the exchange ("the original request", §4.4.1), the
@@ -122,7 +127,7 @@ struct dhcp_client_stats {
     uint32_t rx_malformed;  /* DHCP_MSG_ERR_* and DHCP_CLIENT_ERR_FRAME */
     uint32_t rx_not_ours;   /* _OP, _XID, _CHADDR, _NOT_OURS */
     uint32_t rx_unexpected; /* _UNEXPECTED: not a message this state waits for */
-    uint32_t rx_rejected;   /* _NO_SERVER_ID, _SERVER_ID, _YIADDR, _NO_LEASE, _MASK */
+    uint32_t rx_rejected;   /* _NO_SERVER_ID, _SERVER_ID, _YIADDR, _NO_LEASE, _LEASE_ZERO, _MASK */
 };
 
 /* Every field of the client is private; use the functions below. */
@@ -161,8 +166,8 @@ int dhcp_client_start_reboot(struct dhcp_client *c, uint64_t now_ms, uint32_t pr
  * One received DHCP message (the UDP payload). On success *event says what
  * happened to the lease. Errors: any DHCP_MSG_ERR_* from the codec, then
  * DHCP_CLIENT_ERR_OP, _XID, _CHADDR, _UNEXPECTED, _NO_SERVER_ID, _SERVER_ID,
- * _YIADDR, _NO_LEASE, _MASK; nothing but one drop counter changes on an
- * error.
+ * _YIADDR, _NO_LEASE, _LEASE_ZERO, _MASK; nothing but one drop counter
+ * changes on an error.
  */
 int dhcp_client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
                       enum dhcp_client_event *event);

@@ -53,7 +53,13 @@ enum dhcp_err {
     DHCP_SERVER_ERR_OP = -33,      /* a BOOTREPLY, not a request */
     DHCP_SERVER_ERR_TYPE = -34,    /* a server-to-client type (OFFER, ACK, NAK) */
     DHCP_SERVER_ERR_REQUEST = -35, /* a REQUEST with no server id, requested address or ciaddr */
+
+    /* The client, added by issue 12. */
+    DHCP_CLIENT_ERR_LEASE_ZERO = -36, /* an OFFER or ACK with lease time 0 */
 };
+
+/* The lowest (most negative) code: every value from it to 0 is named. */
+#define DHCP_ERR_LOWEST DHCP_CLIENT_ERR_LEASE_ZERO
 
 /* A short, stable name for an error code ("msg-cookie", ...); never NULL. */
 const char *dhcp_strerror(int err);
