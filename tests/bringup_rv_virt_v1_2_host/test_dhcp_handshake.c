@@ -469,15 +469,18 @@ static void test_init_reboot_with_stub(void **state)
     assert_int_equal(dhcp_client_lease(&n.c)->addr, NP_IPV4(10, 0, 2, 15));
 
     /* Moved to a network where the old address is wrong: NAK, INIT, and a
-     * DISCOVER at the same instant. */
+     * DISCOVER after the back-off of a first NAK (0.5 to 1 s). */
     struct net m;
     net_init(&m, mac_a, 5, NULL);
     assert_int_equal(dhcp_client_start_reboot(&m.c, 0, NP_IPV4(192, 168, 7, 7)), DHCP_OK);
     client_poll(&m, 0);
     assert_int_equal(deliver(&m, &m.s, 0), DHCP_CLIENT_EV_NONE);
     assert_int_equal(dhcp_client_state(&m.c), DHCP_CLIENT_INIT);
-    assert_int_equal(dhcp_client_deadline(&m.c), 0);
-    client_poll(&m, 0);
+    uint64_t at = dhcp_client_deadline(&m.c);
+    assert_true(at >= 500 && at <= 1000);
+    client_poll(&m, at - 1);
+    assert_int_equal(m.cl.tx.len, 0);
+    client_poll(&m, at);
     assert_int_equal(parse(&m.cl).type, DHCP_DISCOVER);
     assert_int_equal(dhcp_client_start(&m.c, 0), DHCP_CLIENT_ERR_STATE);
 }

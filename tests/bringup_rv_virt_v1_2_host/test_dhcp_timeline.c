@@ -51,12 +51,30 @@ struct tl {
     struct dhcp_tx tx;
 };
 
-static uint32_t next_rand32(uint64_t *s)
+static uint64_t next_rand64(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return (uint32_t)((z ^ (z >> 31)) >> 32);
+    return z ^ (z >> 31);
+}
+
+static uint32_t next_rand32(uint64_t *s)
+{
+    return (uint32_t)(next_rand64(s) >> 32);
+}
+
+/* The wait after the k-th NAK in a row, computed here from the test's
+ * copy of the generator: base = 1 s doubled per NAK up to 64 s, then a
+ * uniform draw in [base/2, base]. */
+static uint64_t nak_wait(struct tl *t, unsigned k)
+{
+    uint64_t base = 1000;
+    for (unsigned i = 1; i < k && base < 64000; i++)
+        base *= 2;
+    if (base > 64000)
+        base = 64000;
+    return base / 2 + next_rand64(&t->rng) % (base - base / 2 + 1);
 }
 
 /* A client in INIT at time 0 (reboot_addr 0), or in INIT-REBOOT for
@@ -290,20 +308,92 @@ static void test_nak_while_renewing_then_lease_again(void **state)
     (void)state;
     struct tl t;
     tl_init(&t, 3600, 12);
-    const struct step steps[] = {
+    const struct step s1[] = {
         {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
         {10, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
         {20, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
         /* The lease started when the REQUEST went out, at 10 ms. */
         {1800010, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
-        /* NAK: LOST, INIT and at once a DISCOVER (RFC 2131 §4.4.5). */
-        {1801000, IN_NAK, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, DHCP_CLIENT_EV_LOST},
-        {1801100, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
-        {1801200, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+        /* NAK: LOST and INIT (RFC 2131 §4.4.5), DISCOVER after the wait
+         * of a first NAK. */
+        {1801000, IN_NAK, OUT_NONE, 0, 0, DHCP_CLIENT_INIT, DHCP_CLIENT_EV_LOST},
     };
-    run(&t, steps, sizeof steps / sizeof steps[0]);
+    run(&t, s1, sizeof s1 / sizeof s1[0]);
+    uint64_t at = 1801000 + nak_wait(&t, 1);
+    const struct step s2[] = {
+        {at, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {at + 100, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {at + 200, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+    };
+    run(&t, s2, sizeof s2 / sizeof s2[0]);
     assert_int_equal(dhcp_client_lease(&t.c)->addr, ADDR);
-    assert_int_equal(dhcp_client_deadline(&t.c), 1801100 + 1800000);
+    assert_int_equal(dhcp_client_deadline(&t.c), at + 100 + 1800000);
+}
+
+/*
+ * Issue 12: a server that OFFERs and then NAKs every REQUEST drove 1,004
+ * DISCOVER/REQUEST pairs within one millisecond. Each NAK in a row now
+ * waits base/2..base before the next DISCOVER, base = 1 s doubling to
+ * 64 s, drawn from the seed: the n-th cycle starts exactly where the
+ * test's own generator says, nothing goes out a millisecond earlier, and
+ * an hour of such a server costs 60 cycles instead of millions.
+ */
+static void test_nak_backs_off_doubling_to_64_s(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 3600, 23);
+    uint64_t at = 0;
+    unsigned cycles = 0;
+    for (unsigned k = 1; at < 3600000; k++, cycles++) {
+        const struct step cycle[] = {
+            {at, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+            {at, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+            {at, IN_NAK, OUT_NONE, 0, 0, DHCP_CLIENT_INIT, NONE_EV},
+        };
+        run(&t, cycle, 3);
+        uint64_t wait = nak_wait(&t, k);
+        uint64_t base = k >= 7 ? 64000 : 1000u << (k - 1);
+        assert_true(wait >= base / 2 && wait <= base);
+        assert_int_equal(dhcp_client_deadline(&t.c), at + wait);
+        at += wait;
+    }
+    /* 0.5..1 + 1..2 + ... + 32..64 s for the first seven, then 32..64 s. */
+    assert_true(cycles >= 56 && cycles <= 114);
+}
+
+/* The count of NAKs in a row restarts with each lease: after a BOUND the
+ * next NAK waits as a first one does (0.5 to 1 s). */
+static void test_nak_count_restarts_after_a_lease(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 3600, 24);
+    const struct step s1[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {0, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {0, IN_NAK, OUT_NONE, 0, 0, DHCP_CLIENT_INIT, NONE_EV},
+    };
+    run(&t, s1, 3);
+    uint64_t at = nak_wait(&t, 1);
+    const struct step s2[] = {
+        {at, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {at, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {at, IN_NAK, OUT_NONE, 0, 0, DHCP_CLIENT_INIT, NONE_EV},
+    };
+    run(&t, s2, 3);
+    at += nak_wait(&t, 2);
+    const struct step s3[] = {
+        {at, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {at, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+        {at, IN_ACK, OUT_NONE, 0, 0, DHCP_CLIENT_BOUND, DHCP_CLIENT_EV_BOUND},
+        {at + 1800000, IN_NONE, OUT_REQ_RENEW, 1, 0, DHCP_CLIENT_RENEWING, NONE_EV},
+        {at + 1800000, IN_NAK, OUT_NONE, 0, 0, DHCP_CLIENT_INIT, DHCP_CLIENT_EV_LOST},
+    };
+    run(&t, s3, sizeof s3 / sizeof s3[0]);
+    uint64_t wait = nak_wait(&t, 1);
+    assert_true(wait >= 500 && wait <= 1000);
+    assert_int_equal(dhcp_client_deadline(&t.c), at + 1800000 + wait);
 }
 
 /*
@@ -861,6 +951,49 @@ static void test_output_buffer_too_small_changes_nothing(void **state)
     assert_int_equal(ev, 9);
 }
 
+/* dhcp_client_init refuses every configuration that could not work,
+ * each one alone, and accepts the defaults. */
+static void test_config_checked(void **state)
+{
+    (void)state;
+    struct dhcp_client c;
+    struct dhcp_client_config cfg;
+    for (int k = 0; k < 8; k++) {
+        dhcp_client_config_defaults(&cfg);
+        assert_int_equal(dhcp_client_init(&c, &cfg), DHCP_OK);
+        switch (k) {
+        case 0:
+            cfg.retrans_initial_ms = 0;
+            break;
+        case 1:
+            cfg.retrans_max_ms = cfg.retrans_initial_ms - 1;
+            break;
+        case 2:
+            cfg.renew_min_ms = 0;
+            break;
+        case 3:
+            cfg.min_lease_s = 0;
+            break;
+        case 4:
+            cfg.max_msg_size = 575;
+            break;
+        case 5:
+            cfg.mac[0] |= 1; /* a multicast MAC */
+            break;
+        case 6:
+            cfg.nak_backoff_ms = 0; /* would restart at once after a NAK */
+            break;
+        default:
+            cfg.nak_backoff_max_ms = cfg.nak_backoff_ms - 1;
+            break;
+        }
+        if (dhcp_client_init(&c, &cfg) != DHCP_ERR_INVAL)
+            fail_msg("configuration %d accepted", k);
+    }
+    assert_int_equal(dhcp_client_init(NULL, &cfg), DHCP_ERR_INVAL);
+    assert_int_equal(dhcp_client_init(&c, NULL), DHCP_ERR_INVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -869,6 +1002,8 @@ int main(void)
         cmocka_unit_test(test_request_retries_then_init),
         cmocka_unit_test(test_renew_rebind_expire_timeline),
         cmocka_unit_test(test_nak_while_renewing_then_lease_again),
+        cmocka_unit_test(test_nak_backs_off_doubling_to_64_s),
+        cmocka_unit_test(test_nak_count_restarts_after_a_lease),
         cmocka_unit_test(test_rebinding_ack_runs_from_its_request),
         cmocka_unit_test(test_renewing_retransmission_ack_runs_from_it),
         cmocka_unit_test(test_ack_at_t2_extends_the_lease),
@@ -887,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_unicast_offer_frame_accepted),
         cmocka_unit_test(test_broadcast_frames_accepted),
         cmocka_unit_test(test_output_buffer_too_small_changes_nothing),
+        cmocka_unit_test(test_config_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,8 @@ void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
     cfg->renew_min_ms = 60000;
     cfg->min_lease_s = 20;
     cfg->max_msg_size = DHCP_MSG_MIN_MAX_SIZE;
+    cfg->nak_backoff_ms = 1000;
+    cfg->nak_backoff_max_ms = 64000;
 }
 
 int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg)
@@ -38,7 +40,9 @@ int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg
         return DHCP_ERR_INVAL;
     if (cfg->retrans_initial_ms == 0 || cfg->retrans_max_ms < cfg->retrans_initial_ms ||
         cfg->renew_min_ms == 0 || cfg->min_lease_s == 0 ||
-        (cfg->max_msg_size != 0 && cfg->max_msg_size < DHCP_MSG_MIN_MAX_SIZE) || (cfg->mac[0] & 1u))
+        (cfg->max_msg_size != 0 && cfg->max_msg_size < DHCP_MSG_MIN_MAX_SIZE) ||
+        (cfg->mac[0] & 1u) || cfg->nak_backoff_ms == 0 ||
+        cfg->nak_backoff_max_ms < cfg->nak_backoff_ms)
         return DHCP_ERR_INVAL;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;

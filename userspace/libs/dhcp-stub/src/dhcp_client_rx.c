@@ -101,6 +101,7 @@ static void bind_lease(struct dhcp_client *n, const struct dhcp_msg *m)
     n->have_lease = true;
     n->state = DHCP_CLIENT_BOUND;
     n->tries = 0;
+    n->naks = 0;
     n->deadline_ms = l.t1_ms;
 }
 
@@ -111,6 +112,25 @@ static bool same_config(const struct dhcp_lease *a, const struct dhcp_lease *b)
            a->n_dns == b->n_dns &&
            memcmp(a->routers, b->routers, sizeof(uint32_t) * a->n_routers) == 0 &&
            memcmp(a->dns, b->dns, sizeof(uint32_t) * a->n_dns) == 0;
+}
+
+/*
+ * The wait before the DISCOVER that follows a NAK: base doubles with each
+ * NAK in a row from cfg.nak_backoff_ms up to cfg.nak_backoff_max_ms, and
+ * the wait is drawn uniformly in [base/2, base], so a server that NAKs
+ * everything gets at most one exchange per wait and clients NAKed together
+ * do not come back together.
+ */
+static uint64_t nak_wait(struct dhcp_client *n)
+{
+    if (n->naks < UINT32_MAX)
+        n->naks++;
+    uint64_t base = n->cfg.nak_backoff_ms;
+    for (uint32_t i = 1; i < n->naks && base < n->cfg.nak_backoff_max_ms; i++)
+        base *= 2;
+    if (base > n->cfg.nak_backoff_max_ms)
+        base = n->cfg.nak_backoff_max_ms;
+    return base / 2 + dhcpc_rng_next(&n->rng) % (base - base / 2 + 1);
 }
 
 static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
@@ -164,7 +184,7 @@ static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *m
             n.have_lease = false;
             memset(&n.lease, 0, sizeof n.lease);
             n.state = DHCP_CLIENT_INIT;
-            n.deadline_ms = now_ms;
+            n.deadline_ms = dhcpc_add_sat(now_ms, nak_wait(&n));
             break;
         }
         if (m.type != DHCP_ACK)

@@ -46,7 +46,13 @@
  *   to cfg.min_lease_s (default 20 s) is raised to cfg.min_lease_s, so a
  *   broken server cannot make the client spin; lease 0xffffffff is
  *   infinite (§3.3): no T1, T2 or expiry.
- * - A NAK sends the client to INIT and a new DISCOVER goes out at once.
+ * - A NAK sends the client to INIT (LOST if it held a lease), and the next
+ *   DISCOVER waits: after the k-th NAK in a row, base =
+ *   cfg.nak_backoff_ms * 2^(k-1) capped at cfg.nak_backoff_max_ms, and the
+ *   wait is uniform in [base/2, base] from the seeded generator (by
+ *   default 0.5-1 s, 1-2 s, ... up to 32-64 s). A lease (BOUND) resets k.
+ *   RFC 2131 asks for no wait, but a server that OFFERs and then NAKs
+ *   would otherwise get thousands of exchanges a second.
  * - Lease start: a new lease (REQUESTING, INIT-REBOOT) runs from the first
  *   REQUEST of the exchange ("the original request", §4.4.1), the
  *   conservative choice; a renewed one (RENEWING, REBINDING) from the
@@ -96,6 +102,8 @@ struct dhcp_client_config {
     uint32_t renew_min_ms;       /* RENEWING/REBINDING minimum interval: 60000 */
     uint32_t min_lease_s;        /* shorter leases are raised to this: 20 */
     uint16_t max_msg_size;       /* option 57 value, 0 to leave it out: 576 */
+    uint32_t nak_backoff_ms;     /* wait after a first NAK, doubling per NAK in a row: 1000 */
+    uint32_t nak_backoff_max_ms; /* the doubling stops here: 64000 */
 };
 
 struct dhcp_lease {
@@ -143,13 +151,15 @@ struct dhcp_client {
     uint64_t request_ms;    /* first REQUEST of the exchange, for the lease start */
     uint32_t offer_addr;    /* REQUESTING: yiaddr offered; INIT-REBOOT: previous address */
     uint32_t offer_server;  /* REQUESTING: the server selected */
+    uint32_t naks;          /* NAKs in a row since the last lease, for the back-off */
     bool have_lease;
     struct dhcp_lease lease;
     struct dhcp_client_stats stats; /* last, so tests can compare what precedes it */
 };
 
 /* MAC 02:00:00:00:00:01, seed 1, no jitter, 4 s to 64 s, 4 REQUEST retries,
- * 60 s renewal minimum, 20 s minimum lease, option 57 = 576. */
+ * 60 s renewal minimum, 20 s minimum lease, option 57 = 576, NAK back-off
+ * 1 s doubling to 64 s. */
 void dhcp_client_config_defaults(struct dhcp_client_config *cfg);
 
 /* Checks cfg and sets the client up in STOPPED. */
