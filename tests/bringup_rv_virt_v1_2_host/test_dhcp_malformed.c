@@ -189,6 +189,24 @@ static const struct row rows[] = {
      DHCP_SERVER_ERR_OP},
     {"yiaddr loopback", NULL, 0, F_YIADDR, 0x7f000001u, 0, NULL, 0, DHCP_CLIENT_ERR_YIADDR,
      DHCP_SERVER_ERR_OP},
+    /* RFC 1122 §3.2.1.3: neither the subnet's broadcast nor its network
+     * address is a host's address (the mask is the OFFER's /24). */
+    {"yiaddr subnet broadcast", NULL, 0, F_YIADDR, 0x0a0002ffu, 0, NULL, 0, DHCP_CLIENT_ERR_YIADDR,
+     DHCP_SERVER_ERR_OP},
+    {"yiaddr subnet network", NULL, 0, F_YIADDR, 0x0a000200u, 0, NULL, 0, DHCP_CLIENT_ERR_YIADDR,
+     DHCP_SERVER_ERR_OP},
+    /* Without a mask the classful one applies: 10.255.255.255 is the /8's
+     * broadcast. */
+    {"yiaddr classful broadcast", OPTS(53, 1, 2, SID, LEASE, 255), F_YIADDR, 0x0affffffu, 0, NULL,
+     0, DHCP_CLIENT_ERR_YIADDR, DHCP_SERVER_ERR_OP},
+    /* RFC 6842 §3: a reply carrying another client's identifier. */
+    {"client id not ours", OPTS(53, 1, 2, SID, LEASE, MASK, 61, 7, 1, 2, 0, 0, 0, 0, 2, 255),
+     F_NONE, 0, 0, NULL, 0, DHCP_CLIENT_ERR_CLIENT_ID, DHCP_SERVER_ERR_OP},
+    {"client id longer than ours",
+     OPTS(53, 1, 2, SID, LEASE, MASK, 61, 8, 1, 2, 0, 0, 0, 0, 1, 0, 255), F_NONE, 0, 0, NULL, 0,
+     DHCP_CLIENT_ERR_CLIENT_ID, DHCP_SERVER_ERR_OP},
+    {"client id of another type", OPTS(53, 1, 2, SID, LEASE, MASK, 61, 7, 0, 2, 0, 0, 0, 0, 1, 255),
+     F_NONE, 0, 0, NULL, 0, DHCP_CLIENT_ERR_CLIENT_ID, DHCP_SERVER_ERR_OP},
     {"offer without lease time", OPTS(53, 1, 2, SID, MASK, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_CLIENT_ERR_NO_LEASE, DHCP_SERVER_ERR_OP},
     {"offer with lease time 0", OPTS(53, 1, 2, SID, 51, 4, 0, 0, 0, 0, MASK, 255), F_NONE, 0, 0,
@@ -253,6 +271,7 @@ static uint32_t *client_counter(struct dhcp_client_stats *st, int err)
     case DHCP_CLIENT_ERR_XID:
     case DHCP_CLIENT_ERR_CHADDR:
     case DHCP_CLIENT_ERR_NOT_OURS:
+    case DHCP_CLIENT_ERR_CLIENT_ID:
         return &st->rx_not_ours;
     case DHCP_CLIENT_ERR_UNEXPECTED:
         return &st->rx_unexpected;
@@ -328,6 +347,25 @@ static void test_malformed_table(void **state)
         feed_server(&f.free_srv, r, msg, len, "lease free");
         feed_server(&f.held_srv, r, msg, len, "lease held");
     }
+    /* 10.0.2.255 under a /16 is an ordinary host address, and a reply
+     * with our own client identifier is ours. */
+    const struct row wide = {
+        "wide subnet",
+        OPTS(53, 1, 2, SID, LEASE, 1, 4, 255, 255, 0, 0, 61, 7, 1, 2, 0, 0, 0, 0, 1, 255),
+        F_YIADDR,
+        0x0a0002ffu,
+        0,
+        NULL,
+        0,
+        0,
+        0};
+    struct dhcp_client keep = f.c;
+    uint8_t wmsg[600];
+    size_t wlen = make(&wide, f.xid, wmsg, sizeof wmsg);
+    enum dhcp_client_event wev;
+    assert_int_equal(dhcp_client_input(&f.c, 1000, wmsg, wlen, &wev), DHCP_OK);
+    assert_int_equal(dhcp_client_state(&f.c), DHCP_CLIENT_REQUESTING);
+    f.c = keep;
     /* After the whole table the client still takes the valid OFFER. */
     const struct row ok = {"valid", NULL, 0, F_NONE, 0, 0, NULL, 0, 0, 0};
     uint8_t msg[600];
@@ -370,6 +408,7 @@ static void test_table_covers_every_rule(void **state)
         DHCP_CLIENT_ERR_NO_LEASE,
         DHCP_CLIENT_ERR_MASK,
         DHCP_CLIENT_ERR_LEASE_ZERO,
+        DHCP_CLIENT_ERR_CLIENT_ID,
         DHCP_SERVER_ERR_OP,
         DHCP_SERVER_ERR_TYPE,
         DHCP_SERVER_ERR_REQUEST,

@@ -994,6 +994,71 @@ static void test_config_checked(void **state)
     assert_int_equal(dhcp_client_init(&c, NULL), DHCP_ERR_INVAL);
 }
 
+/* A NAK for the current xid with, or without, option 54. */
+static size_t nak_msg(const struct tl *t, bool with_server_id, uint8_t *out)
+{
+    size_t len = reply(t, IN_NAK, out);
+    if (with_server_id)
+        return len;
+    struct dhcp_msg m;
+    assert_int_equal(dhcp_msg_parse(out, len, &m), DHCP_OK);
+    m.present &= ~DHCP_HAVE_SERVER_ID;
+    assert_int_equal(dhcp_msg_build(&m, out, DHCP_MSG_BUILD_MAX, &len), DHCP_OK);
+    return len;
+}
+
+/* RFC 2131 table 3: a DHCPNAK MUST carry the server identifier. One
+ * without it is dropped (rx_rejected) in REQUESTING, RENEWING, REBINDING
+ * and INIT-REBOOT alike; the same NAK with it sends the client to INIT. */
+static void test_nak_without_server_id_dropped(void **state)
+{
+    (void)state;
+    struct tl t;
+    tl_init(&t, 3600, 25);
+    const struct step s1[] = {
+        {0, IN_NONE, OUT_DISCOVER, 1, 0, DHCP_CLIENT_SELECTING, NONE_EV},
+        {0, IN_OFFER, OUT_REQ_SELECT, 0, 0, DHCP_CLIENT_REQUESTING, NONE_EV},
+    };
+    run(&t, s1, 2);
+    uint8_t in[DHCP_MSG_BUILD_MAX];
+    enum dhcp_client_event ev;
+    const enum dhcp_client_state states[3] = {DHCP_CLIENT_REQUESTING, DHCP_CLIENT_RENEWING,
+                                              DHCP_CLIENT_REBINDING};
+    const uint64_t when[3] = {0, 1800000, 3150000};
+    for (int i = 0; i < 3; i++) {
+        if (i > 0) {
+            /* to T1 (a new exchange), then to T2 */
+            assert_int_equal(dhcp_client_poll(&t.c, when[i], &t.tx, &ev), DHCP_OK);
+            t.xid = np_get32(t.buf + 4);
+        }
+        assert_int_equal(dhcp_client_state(&t.c), states[i]);
+        size_t len = nak_msg(&t, false, in);
+        struct dhcp_client before = t.c;
+        assert_int_equal(dhcp_client_input(&t.c, when[i], in, len, &ev),
+                         DHCP_CLIENT_ERR_NO_SERVER_ID);
+        assert_memory_equal(&t.c, &before, offsetof(struct dhcp_client, stats));
+        assert_int_equal(t.c.stats.rx_rejected, before.stats.rx_rejected + 1);
+        if (i == 0) {
+            /* Bind, for the renewal states. */
+            len = reply(&t, IN_ACK, in);
+            assert_int_equal(dhcp_client_input(&t.c, 0, in, len, &ev), DHCP_OK);
+            assert_int_equal(ev, DHCP_CLIENT_EV_BOUND);
+        }
+    }
+    size_t len = nak_msg(&t, true, in);
+    assert_int_equal(dhcp_client_input(&t.c, 3150000, in, len, &ev), DHCP_OK);
+    assert_int_equal(ev, DHCP_CLIENT_EV_LOST);
+    assert_int_equal(dhcp_client_state(&t.c), DHCP_CLIENT_INIT);
+
+    /* INIT-REBOOT too. */
+    tl_init_from(&t, 3600, 26, ADDR);
+    assert_int_equal(dhcp_client_poll(&t.c, 0, &t.tx, &ev), DHCP_OK);
+    t.xid = np_get32(t.buf + 4);
+    len = nak_msg(&t, false, in);
+    assert_int_equal(dhcp_client_input(&t.c, 0, in, len, &ev), DHCP_CLIENT_ERR_NO_SERVER_ID);
+    assert_int_equal(dhcp_client_state(&t.c), DHCP_CLIENT_INIT_REBOOT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1023,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_broadcast_frames_accepted),
         cmocka_unit_test(test_output_buffer_too_small_changes_nothing),
         cmocka_unit_test(test_config_checked),
+        cmocka_unit_test(test_nak_without_server_id_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,18 @@ static uint8_t prefix_len(uint32_t mask)
     return n;
 }
 
+/* RFC 1122 §3.2.1.3: neither the subnet's network address (host part all
+ * zeros) nor its broadcast address (all ones) is a host's. The mask is the
+ * one the lease will use: the reply's, else the classful one. /31 and /32
+ * (RFC 3021) have no such addresses. */
+static bool host_part_ok(const struct dhcp_msg *m)
+{
+    uint32_t mask =
+        (m->present & DHCP_HAVE_SUBNET_MASK) ? m->subnet_mask : classful_mask(m->yiaddr);
+    uint32_t host = m->yiaddr & ~mask;
+    return prefix_len(mask) > 30 || (host != 0 && host != ~mask);
+}
+
 /* What an OFFER or ACK must carry to be usable (RFC 2131 table 3). */
 static int check_lease_reply(const struct dhcp_msg *m)
 {
@@ -51,6 +63,8 @@ static int check_lease_reply(const struct dhcp_msg *m)
         return DHCP_CLIENT_ERR_LEASE_ZERO;
     if ((m->present & DHCP_HAVE_SUBNET_MASK) && !mask_contiguous(m->subnet_mask))
         return DHCP_CLIENT_ERR_MASK;
+    if (!host_part_ok(m))
+        return DHCP_CLIENT_ERR_YIADDR;
     return DHCP_OK;
 }
 
@@ -133,6 +147,74 @@ static uint64_t nak_wait(struct dhcp_client *n)
     return base / 2 + dhcpc_rng_next(&n->rng) % (base - base / 2 + 1);
 }
 
+/* RFC 6842 §3: a reply that carries a client identifier must carry ours
+ * (01 + MAC, as dhcp_client_tx.c sends it); none at all is fine (RFC 2131
+ * servers do not echo it). */
+static bool client_id_ours(const struct dhcp_client *c, const struct dhcp_msg *m)
+{
+    return m->client_id_len == 0 ||
+           (m->client_id_len == 7 && m->client_id[0] == DHCP_HTYPE_ETHERNET &&
+            memcmp(m->client_id + 1, c->cfg.mac, 6) == 0);
+}
+
+/* SELECTING: RFC 2131 §4.4.1, take the first valid OFFER. */
+static int on_offer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now)
+{
+    if (m->type != DHCP_OFFER)
+        return DHCP_CLIENT_ERR_UNEXPECTED;
+    int rc = check_lease_reply(m);
+    if (rc != DHCP_OK)
+        return rc;
+    n->state = DHCP_CLIENT_REQUESTING;
+    n->offer_addr = m->yiaddr;
+    n->offer_server = m->server_id;
+    n->tries = 0;
+    n->deadline_ms = now;
+    return DHCP_OK;
+}
+
+/* REQUESTING, INIT-REBOOT, RENEWING, REBINDING: an ACK or a NAK. */
+static int on_answer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now,
+                     enum dhcp_client_event *ev)
+{
+    /* In REQUESTING only the selected server may answer; in RENEWING we
+     * asked the lease's server by unicast; any server may answer
+     * INIT-REBOOT and REBINDING broadcasts. */
+    bool has_id = (m->present & DHCP_HAVE_SERVER_ID) != 0;
+    uint32_t want = n->state == DHCP_CLIENT_REQUESTING ? n->offer_server
+                    : n->state == DHCP_CLIENT_RENEWING ? n->lease.server_id
+                                                       : 0;
+    if (want != 0 && has_id && m->server_id != want)
+        return DHCP_CLIENT_ERR_SERVER_ID;
+    if (m->type == DHCP_NAK) {
+        /* RFC 2131 table 3: a DHCPNAK MUST carry the server identifier;
+         * one without it could come from anyone. */
+        if (!has_id)
+            return DHCP_CLIENT_ERR_NO_SERVER_ID;
+        /* RFC 2131 §4.4.1, §4.4.5: a NAK sends the client to INIT. */
+        if (n->have_lease)
+            *ev = DHCP_CLIENT_EV_LOST;
+        n->have_lease = false;
+        memset(&n->lease, 0, sizeof n->lease);
+        n->state = DHCP_CLIENT_INIT;
+        n->deadline_ms = dhcpc_add_sat(now, nak_wait(n));
+        return DHCP_OK;
+    }
+    if (m->type != DHCP_ACK)
+        return DHCP_CLIENT_ERR_UNEXPECTED;
+    int rc = check_lease_reply(m);
+    if (rc != DHCP_OK)
+        return rc;
+    struct dhcp_lease held = n->lease;
+    bool had = n->have_lease;
+    bind_lease(n, m);
+    if (had)
+        *ev = same_config(&held, &n->lease) ? DHCP_CLIENT_EV_RENEWED : DHCP_CLIENT_EV_CHANGED;
+    else
+        *ev = DHCP_CLIENT_EV_BOUND;
+    return DHCP_OK;
+}
+
 static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
                         enum dhcp_client_event *event)
 {
@@ -147,61 +229,27 @@ static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *m
         return DHCP_CLIENT_ERR_XID;
     if (memcmp(m.chaddr, c->cfg.mac, sizeof m.chaddr) != 0)
         return DHCP_CLIENT_ERR_CHADDR;
+    if (!client_id_ours(c, &m))
+        return DHCP_CLIENT_ERR_CLIENT_ID;
 
     struct dhcp_client n = *c;
     enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
     switch (c->state) {
     case DHCP_CLIENT_SELECTING:
-        /* RFC 2131 §4.4.1: take the first valid OFFER. */
-        if (m.type != DHCP_OFFER)
-            return DHCP_CLIENT_ERR_UNEXPECTED;
-        rc = check_lease_reply(&m);
-        if (rc != DHCP_OK)
-            return rc;
-        n.state = DHCP_CLIENT_REQUESTING;
-        n.offer_addr = m.yiaddr;
-        n.offer_server = m.server_id;
-        n.tries = 0;
-        n.deadline_ms = now_ms;
+        rc = on_offer(&n, &m, now_ms);
         break;
     case DHCP_CLIENT_REQUESTING:
     case DHCP_CLIENT_INIT_REBOOT:
     case DHCP_CLIENT_RENEWING:
-    case DHCP_CLIENT_REBINDING: {
-        /* In REQUESTING only the selected server may answer; in RENEWING
-         * we asked the lease's server by unicast; any server may answer
-         * INIT-REBOOT and REBINDING broadcasts. */
-        bool has_id = (m.present & DHCP_HAVE_SERVER_ID) != 0;
-        uint32_t want = c->state == DHCP_CLIENT_REQUESTING ? c->offer_server
-                        : c->state == DHCP_CLIENT_RENEWING ? c->lease.server_id
-                                                           : 0;
-        if (want != 0 && has_id && m.server_id != want)
-            return DHCP_CLIENT_ERR_SERVER_ID;
-        if (m.type == DHCP_NAK) {
-            /* RFC 2131 §4.4.1, §4.4.5: a NAK sends the client to INIT. */
-            if (c->have_lease)
-                ev = DHCP_CLIENT_EV_LOST;
-            n.have_lease = false;
-            memset(&n.lease, 0, sizeof n.lease);
-            n.state = DHCP_CLIENT_INIT;
-            n.deadline_ms = dhcpc_add_sat(now_ms, nak_wait(&n));
-            break;
-        }
-        if (m.type != DHCP_ACK)
-            return DHCP_CLIENT_ERR_UNEXPECTED;
-        rc = check_lease_reply(&m);
-        if (rc != DHCP_OK)
-            return rc;
-        bind_lease(&n, &m);
-        if (c->have_lease)
-            ev = same_config(&c->lease, &n.lease) ? DHCP_CLIENT_EV_RENEWED : DHCP_CLIENT_EV_CHANGED;
-        else
-            ev = DHCP_CLIENT_EV_BOUND;
+    case DHCP_CLIENT_REBINDING:
+        rc = on_answer(&n, &m, now_ms, &ev);
+        break;
+    default:
+        rc = DHCP_CLIENT_ERR_UNEXPECTED;
         break;
     }
-    default:
-        return DHCP_CLIENT_ERR_UNEXPECTED;
-    }
+    if (rc != DHCP_OK)
+        return rc;
     *c = n;
     *event = ev;
     return DHCP_OK;
@@ -238,6 +286,7 @@ static void count_rx(struct dhcp_client *c, int rc)
     case DHCP_CLIENT_ERR_XID:
     case DHCP_CLIENT_ERR_CHADDR:
     case DHCP_CLIENT_ERR_NOT_OURS:
+    case DHCP_CLIENT_ERR_CLIENT_ID:
         st->rx_not_ours++;
         break;
     case DHCP_CLIENT_ERR_UNEXPECTED:

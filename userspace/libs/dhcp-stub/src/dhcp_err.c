@@ -76,6 +76,8 @@ const char *dhcp_strerror(int err)
         return "server-type";
     case DHCP_CLIENT_ERR_LEASE_ZERO:
         return "client-lease-zero";
+    case DHCP_CLIENT_ERR_CLIENT_ID:
+        return "client-client-id";
     case DHCP_SERVER_ERR_REQUEST:
         return "server-request";
     default:

@@ -58,6 +58,11 @@
  *   conservative choice; a renewed one (RENEWING, REBINDING) from the
  *   latest REQUEST sent, the one that got the ACK (§4.4.5): those are at
  *   least renew_min_ms apart, far longer than any answer takes.
+ * - Matching: xid, chaddr, and the client identifier when a reply has one
+ *   (RFC 6842 §3: it must be ours, 01 + MAC). A NAK without a server id
+ *   is dropped in every state (RFC 2131 table 3: it MUST carry one). A
+ *   yiaddr that is its subnet's network or broadcast address (under the
+ *   reply's mask, else the classful one; RFC 1122 §3.2.1.3) is refused.
  * - RENEWED versus CHANGED: CHANGED when the address, mask, routers or DNS
  *   servers differ from the lease held; a new lease time alone is RENEWED.
  */
@@ -133,7 +138,7 @@ struct dhcp_lease {
 struct dhcp_client_stats {
     uint32_t rx_ok;         /* messages accepted */
     uint32_t rx_malformed;  /* DHCP_MSG_ERR_* and DHCP_CLIENT_ERR_FRAME */
-    uint32_t rx_not_ours;   /* _OP, _XID, _CHADDR, _NOT_OURS */
+    uint32_t rx_not_ours;   /* _OP, _XID, _CHADDR, _CLIENT_ID, _NOT_OURS */
     uint32_t rx_unexpected; /* _UNEXPECTED: not a message this state waits for */
     uint32_t rx_rejected;   /* _NO_SERVER_ID, _SERVER_ID, _YIADDR, _NO_LEASE, _LEASE_ZERO, _MASK */
 };
@@ -175,7 +180,7 @@ int dhcp_client_start_reboot(struct dhcp_client *c, uint64_t now_ms, uint32_t pr
 /*
  * One received DHCP message (the UDP payload). On success *event says what
  * happened to the lease. Errors: any DHCP_MSG_ERR_* from the codec, then
- * DHCP_CLIENT_ERR_OP, _XID, _CHADDR, _UNEXPECTED, _NO_SERVER_ID, _SERVER_ID,
+ * DHCP_CLIENT_ERR_OP, _XID, _CHADDR, _CLIENT_ID, _UNEXPECTED, _NO_SERVER_ID, _SERVER_ID,
  * _YIADDR, _NO_LEASE, _LEASE_ZERO, _MASK; nothing but one drop counter
  * changes on an error.
  */

@@ -56,10 +56,11 @@ enum dhcp_err {
 
     /* The client, added by issue 12. */
     DHCP_CLIENT_ERR_LEASE_ZERO = -36, /* an OFFER or ACK with lease time 0 */
+    DHCP_CLIENT_ERR_CLIENT_ID = -37,  /* a reply with a client identifier (61) not ours */
 };
 
 /* The lowest (most negative) code: every value from it to 0 is named. */
-#define DHCP_ERR_LOWEST DHCP_CLIENT_ERR_LEASE_ZERO
+#define DHCP_ERR_LOWEST DHCP_CLIENT_ERR_CLIENT_ID
 
 /* A short, stable name for an error code ("msg-cookie", ...); never NULL. */
 const char *dhcp_strerror(int err);
