@@ -1059,6 +1059,101 @@ static void test_nak_without_server_id_dropped(void **state)
     assert_int_equal(dhcp_client_state(&t.c), DHCP_CLIENT_INIT_REBOOT);
 }
 
+/* The first message a default client with this MAC (and seed) sends. */
+static uint32_t first_xid(const uint8_t *m, uint64_t seed, bool initial_delay, uint64_t *sent_at)
+{
+    struct dhcp_client_config cfg;
+    dhcp_client_config_defaults(&cfg);
+    memcpy(cfg.mac, m, 6);
+    cfg.seed = seed;
+    cfg.initial_delay = initial_delay;
+    struct dhcp_client c;
+    assert_int_equal(dhcp_client_init(&c, &cfg), DHCP_OK);
+    assert_int_equal(dhcp_client_start(&c, 0), DHCP_OK);
+    uint8_t buf[DHCP_MSG_BUILD_MAX];
+    struct dhcp_tx tx = {.buf = buf, .cap = sizeof buf};
+    enum dhcp_client_event ev;
+    *sent_at = dhcp_client_deadline(&c);
+    if (*sent_at > 0) {
+        assert_int_equal(dhcp_client_poll(&c, *sent_at - 1, &tx, &ev), DHCP_OK);
+        assert_int_equal(tx.len, 0);
+    }
+    assert_int_equal(dhcp_client_poll(&c, *sent_at, &tx, &ev), DHCP_OK);
+    assert_true(tx.len > 0);
+    assert_int_equal(buf[240 + 2], DHCP_DISCOVER);
+    assert_int_equal(np_get16(buf + 8), 0); /* secs: the delay is not counted */
+    return np_get32(buf + 4);
+}
+
+/* Issue 12: every host used seed 1 and so the same first xid
+ * (0x910a2dec) whatever its MAC. The default seed (0) is now the MAC read
+ * as a 48-bit big-endian number, so the generator's first output differs
+ * for every MAC; an explicit seed still wins. */
+static void test_default_seed_comes_from_the_mac(void **state)
+{
+    (void)state;
+    static const uint8_t mac2[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+    uint64_t at, s;
+    struct dhcp_client_config cfg;
+    dhcp_client_config_defaults(&cfg);
+    assert_int_equal(cfg.seed, 0);
+    assert_false(cfg.initial_delay);
+    uint32_t a = first_xid(mac, 0, false, &at);
+    assert_int_equal(at, 0);
+    uint32_t b = first_xid(mac2, 0, false, &at);
+    s = 0x020000000001u;
+    assert_int_equal(a, next_rand32(&s));
+    assert_int_equal(a, 0x740bd00au); /* the xid docs/dhcp-stub.md quotes */
+    s = 0x020000000002u;
+    assert_int_equal(b, next_rand32(&s));
+    assert_int_not_equal(a, b);
+    assert_int_not_equal(a, 0x910a2decu);
+    /* The same MAC gives the same xid (deterministic), and seed 1 gives
+     * the old one whatever the MAC. */
+    assert_int_equal(first_xid(mac, 0, false, &at), a);
+    assert_int_equal(first_xid(mac, 1, false, &at), 0x910a2decu);
+    assert_int_equal(first_xid(mac2, 1, false, &at), 0x910a2decu);
+}
+
+/* RFC 2131 §4.4.1: "The client SHOULD wait a random time between one and
+ * ten seconds" before the first DISCOVER. With cfg.initial_delay the wait
+ * is 1000 + r % 9001 ms, r the generator's first output (the xid is the
+ * second); the DISCOVER goes out exactly then, not a millisecond before,
+ * and its secs count from then. */
+static void test_initial_delay_from_the_seed(void **state)
+{
+    (void)state;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (uint64_t seed = 1; seed <= 64; seed++) {
+        uint64_t at, s = seed;
+        uint32_t xid = first_xid(mac, seed, true, &at);
+        assert_int_equal(at, 1000 + next_rand64(&s) % 9001);
+        assert_int_equal(xid, next_rand32(&s));
+        lo = at < lo ? at : lo;
+        hi = at > hi ? at : hi;
+    }
+    assert_true(lo >= 1000 && hi <= 10000 && hi - lo > 5000);
+    /* INIT-REBOOT waits the same way; its REQUEST has secs 0. */
+    struct tl t;
+    memset(&t, 0, sizeof t);
+    struct dhcp_client_config cfg;
+    dhcp_client_config_defaults(&cfg);
+    cfg.seed = 9;
+    cfg.initial_delay = true;
+    assert_int_equal(dhcp_client_init(&t.c, &cfg), DHCP_OK);
+    assert_int_equal(dhcp_client_start_reboot(&t.c, 500, ADDR), DHCP_OK);
+    t.rng = 9;
+    uint64_t at = 500 + 1000 + next_rand64(&t.rng) % 9001;
+    t.lease_s = 3600;
+    t.tx.buf = t.buf;
+    t.tx.cap = sizeof t.buf;
+    const struct step steps[] = {
+        {at, IN_NONE, OUT_REQ_REBOOT, 1, 0, DHCP_CLIENT_INIT_REBOOT, NONE_EV},
+        {at + 4000, IN_NONE, OUT_REQ_REBOOT, 0, 4, DHCP_CLIENT_INIT_REBOOT, NONE_EV},
+    };
+    run(&t, steps, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1089,6 +1184,8 @@ int main(void)
         cmocka_unit_test(test_output_buffer_too_small_changes_nothing),
         cmocka_unit_test(test_config_checked),
         cmocka_unit_test(test_nak_without_server_id_dropped),
+        cmocka_unit_test(test_default_seed_comes_from_the_mac),
+        cmocka_unit_test(test_initial_delay_from_the_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,8 +21,9 @@ void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     static const uint8_t default_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
     memcpy(cfg->mac, default_mac, sizeof cfg->mac);
-    cfg->seed = 1;
+    cfg->seed = 0; /* from the MAC */
     cfg->jitter = false;
+    cfg->initial_delay = false;
     cfg->request_broadcast = false;
     cfg->retrans_initial_ms = 4000;
     cfg->retrans_max_ms = 64000;
@@ -32,6 +33,30 @@ void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
     cfg->max_msg_size = DHCP_MSG_MIN_MAX_SIZE;
     cfg->nak_backoff_ms = 1000;
     cfg->nak_backoff_max_ms = 64000;
+}
+
+/*
+ * The default seed: the MAC read as a 48-bit big-endian number. It is as
+ * deterministic as a fixed seed, but hosts with different MACs draw
+ * different xids (splitmix64's output is a bijection of its state, so two
+ * MACs never give the same first 64-bit draw); with one fixed seed every
+ * host opened with the same xid.
+ */
+static uint64_t seed_from_mac(const uint8_t *mac)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 6; i++)
+        v = v << 8 | mac[i];
+    return v;
+}
+
+/* RFC 2131 §4.4.1: "wait a random time between one and ten seconds to
+ * desynchronize the use of DHCP at startup", when the caller asks for it. */
+static uint64_t startup_wait(struct dhcp_client *c)
+{
+    if (!c->cfg.initial_delay)
+        return 0;
+    return 1000u + dhcpc_rng_next(&c->rng) % 9001u;
 }
 
 int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg)
@@ -46,7 +71,7 @@ int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg
         return DHCP_ERR_INVAL;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
-    c->rng = cfg->seed;
+    c->rng = cfg->seed != 0 ? cfg->seed : seed_from_mac(cfg->mac);
     c->state = DHCP_CLIENT_STOPPED;
     c->deadline_ms = DHCP_NEVER;
     return DHCP_OK;
@@ -67,7 +92,7 @@ int dhcp_client_start(struct dhcp_client *c, uint64_t now_ms)
     if (c->state != DHCP_CLIENT_STOPPED)
         return DHCP_CLIENT_ERR_STATE;
     c->state = DHCP_CLIENT_INIT;
-    c->deadline_ms = now_ms;
+    c->deadline_ms = dhcpc_add_sat(now_ms, startup_wait(c));
     return DHCP_OK;
 }
 
@@ -77,10 +102,12 @@ int dhcp_client_start_reboot(struct dhcp_client *c, uint64_t now_ms, uint32_t pr
         return DHCP_ERR_INVAL;
     if (c->state != DHCP_CLIENT_STOPPED)
         return DHCP_CLIENT_ERR_STATE;
-    dhcpc_begin_exchange(c, now_ms);
+    /* The exchange (and its secs) begins when the first REQUEST goes. */
+    uint64_t first = dhcpc_add_sat(now_ms, startup_wait(c));
+    dhcpc_begin_exchange(c, first);
     c->state = DHCP_CLIENT_INIT_REBOOT;
     c->offer_addr = prev_addr;
-    c->deadline_ms = now_ms;
+    c->deadline_ms = first;
     return DHCP_OK;
 }
 

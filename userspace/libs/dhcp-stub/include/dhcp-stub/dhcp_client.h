@@ -22,7 +22,15 @@
  * Decisions where RFC 2131 leaves room (docs/dhcp-stub.md has the list):
  * - xid: a new one per exchange (DISCOVER and its REQUEST share one; each
  *   renewal gets one; retransmissions keep it), drawn from a splitmix64
- *   generator seeded by cfg.seed.
+ *   generator seeded by cfg.seed. The default seed 0 means the MAC read as
+ *   a 48-bit big-endian number, so hosts with different MACs draw
+ *   different xids and the same host always the same ones. Every other
+ *   random choice (jitter, initial delay, NAK back-off, probe waits) comes
+ *   from the same generator.
+ * - cfg.initial_delay: the first message after start waits 1000 + r % 9001
+ *   ms (§4.4.1: one to ten seconds). Off by default, as is cfg.jitter: they
+ *   spread many clients, and bring-up has one client whose handshake takes
+ *   a millisecond.
  * - secs: whole seconds since the exchange began (the first DISCOVER, or
  *   the first REQUEST of a renewal or reboot), at most 65535.
  * - Retransmission (§4.1): 4, 8, 16, 32, 64, 64, ... seconds; with
@@ -98,8 +106,9 @@ enum dhcp_client_event {
 
 struct dhcp_client_config {
     uint8_t mac[6];              /* chaddr and client identifier 01 + MAC */
-    uint64_t seed;               /* xid and jitter generator seed */
+    uint64_t seed;               /* the generator's seed; 0 (default): from mac, see above */
     bool jitter;                 /* +-1 s on retransmissions (RFC 2131 §4.1); off */
+    bool initial_delay;          /* wait 1-10 s before the first message (§4.4.1); off */
     bool request_broadcast;      /* set the BROADCAST flag in requests; off */
     uint32_t retrans_initial_ms; /* first retransmission interval: 4000 */
     uint32_t retrans_max_ms;     /* interval cap: 64000 */
@@ -153,7 +162,7 @@ struct dhcp_client {
     uint64_t deadline_ms;   /* next transmission or timer */
     uint64_t exchange_ms;   /* start of the exchange, for secs */
     uint16_t discover_secs; /* secs of the last DISCOVER, repeated in its REQUEST */
-    uint64_t request_ms;    /* first REQUEST of the exchange, for the lease start */
+    uint64_t request_ms;    /* the REQUEST a lease would run from (see above) */
     uint32_t offer_addr;    /* REQUESTING: yiaddr offered; INIT-REBOOT: previous address */
     uint32_t offer_server;  /* REQUESTING: the server selected */
     uint32_t naks;          /* NAKs in a row since the last lease, for the back-off */
@@ -162,7 +171,8 @@ struct dhcp_client {
     struct dhcp_client_stats stats; /* last, so tests can compare what precedes it */
 };
 
-/* MAC 02:00:00:00:00:01, seed 1, no jitter, 4 s to 64 s, 4 REQUEST retries,
+/* MAC 02:00:00:00:00:01, seed 0 (from the MAC), no jitter, no initial
+ * delay, 4 s to 64 s, 4 REQUEST retries,
  * 60 s renewal minimum, 20 s minimum lease, option 57 = 576, NAK back-off
  * 1 s doubling to 64 s. */
 void dhcp_client_config_defaults(struct dhcp_client_config *cfg);
