@@ -382,10 +382,10 @@ static void test_server_request_classification_and_routing(void **state)
     struct dhcp_msg r;
     struct dhcp_server_stats st;
 
-    /* INIT-REBOOT for an address the stub will not give: NAK, broadcast. */
+    /* INIT-REBOOT for an address on another network: NAK, broadcast. */
     r = request_base(DHCP_REQUEST, mac_a);
     r.present = DHCP_HAVE_REQUESTED_IP;
-    r.requested_ip = NP_IPV4(10, 0, 2, 99);
+    r.requested_ip = NP_IPV4(192, 168, 0, 99);
     assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
     assert_int_equal(parse(&n.sv).type, DHCP_NAK);
     assert_int_equal(parse(&n.sv).yiaddr, 0);
@@ -417,17 +417,35 @@ static void test_server_request_classification_and_routing(void **state)
     assert_int_equal(n.sv.tx.dest, DHCP_DEST_UNICAST);
     assert_int_equal(n.sv.tx.dst_ip, NP_IPV4(10, 0, 2, 15));
 
-    /* RENEWING from another client: NAK. */
+    /* RENEWING from another client: NAK, and broadcast although ciaddr
+     * is set (RFC 2131 §4.1: a NAK is always broadcast when no relay is
+     * involved; ciaddr would otherwise make it unicast). */
     r = request_base(DHCP_REQUEST, mac_b);
     r.ciaddr = NP_IPV4(10, 0, 2, 15);
     assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
     assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+    assert_int_equal(n.sv.tx.dest, DHCP_DEST_BROADCAST);
+    assert_int_equal(n.sv.tx.dst_ip, NP_IPV4_BROADCAST);
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    assert_memory_equal(n.sv.tx.dst_mac, bcast, 6);
+    assert_false(parse(&n.sv).broadcast);
+
+    /* The same NAK through a relay: unicast to the relay's port 67, with
+     * the broadcast bit set so the relay broadcasts it (§4.3.2 MUST). */
+    r.giaddr = NP_IPV4(192, 168, 1, 1);
+    assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+    assert_true(parse(&n.sv).broadcast);
+    assert_int_equal(n.sv.tx.dest, DHCP_DEST_UNICAST);
+    assert_int_equal(n.sv.tx.dst_ip, NP_IPV4(192, 168, 1, 1));
+    assert_int_equal(n.sv.tx.dst_port, 67);
 
     /* Through a relay (giaddr set): unicast to the relay's port 67. */
     r = request_base(DHCP_DISCOVER, mac_a);
     r.giaddr = NP_IPV4(192, 168, 1, 1);
     assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
     assert_int_equal(parse(&n.sv).giaddr, NP_IPV4(192, 168, 1, 1));
+    assert_false(parse(&n.sv).broadcast); /* an OFFER keeps the request's flags */
     assert_int_equal(n.sv.tx.dest, DHCP_DEST_UNICAST);
     assert_int_equal(n.sv.tx.dst_ip, NP_IPV4(192, 168, 1, 1));
     assert_int_equal(n.sv.tx.dst_port, 67);
@@ -453,9 +471,16 @@ static void test_server_request_classification_and_routing(void **state)
 static void test_init_reboot_with_stub(void **state)
 {
     (void)state;
-    /* The previous address is still good: ACK, BOUND. */
+    /* The client held the lease, and reboots with it while the server
+     * still has the record: ACK, BOUND. */
     struct net n;
+    struct capture cap;
     net_init(&n, mac_a, 5, NULL);
+    handshake(&n, 0, &cap);
+    struct dhcp_client_config cc;
+    dhcp_client_config_defaults(&cc);
+    cc.seed = 6;
+    assert_int_equal(dhcp_client_init(&n.c, &cc), DHCP_OK); /* the reboot */
     assert_int_equal(dhcp_client_start_reboot(&n.c, 0, NP_IPV4(10, 0, 2, 15)), DHCP_OK);
     assert_int_equal(dhcp_client_state(&n.c), DHCP_CLIENT_INIT_REBOOT);
     client_poll(&n, 0);
@@ -485,6 +510,194 @@ static void test_init_reboot_with_stub(void **state)
     assert_int_equal(dhcp_client_start(&m.c, 0), DHCP_CLIENT_ERR_STATE);
 }
 
+/* A DECLINE (RFC 2131 table 5: ciaddr 0, option 50, option 54) from mac. */
+static size_t decline_msg(const uint8_t *mac, uint32_t addr, bool with_50, uint8_t *buf)
+{
+    struct dhcp_msg r = request_base(DHCP_DECLINE, mac);
+    r.present = DHCP_HAVE_SERVER_ID;
+    r.server_id = NP_IPV4(10, 0, 2, 2);
+    if (with_50) {
+        r.present |= DHCP_HAVE_REQUESTED_IP;
+        r.requested_ip = addr;
+    }
+    return build_request(&r, buf);
+}
+
+static size_t discover_msg(const uint8_t *mac, uint8_t *buf)
+{
+    struct dhcp_msg r = request_base(DHCP_DISCOVER, mac);
+    return build_request(&r, buf);
+}
+
+/*
+ * RFC 2131 §4.3.3: after a DECLINE the server MUST mark the address not
+ * available. The stub used to free it and offer it again, and dhcpcd went
+ * DECLINE, DISCOVER, OFFER of the same address 39 times in 40 s. With its
+ * one address the stub now has nothing to offer for decline_hold_s (600 s
+ * by default): DISCOVERs get no answer and are counted in `unavailable`,
+ * a REQUEST for the address gets a NAK; then it offers again.
+ */
+static void test_decline_marks_address_unavailable(void **state)
+{
+    (void)state;
+    struct net n;
+    struct capture cap;
+    net_init(&n, mac_a, 1, NULL);
+    handshake(&n, 0, &cap);
+    uint8_t buf[DHCP_MSG_BUILD_MAX];
+    struct dhcp_server_stats st;
+    /* Not the holder, or no option 50, or another address: ignored. */
+    assert_int_equal(dhcp_server_input(&n.s, 100, buf,
+                                       decline_msg(mac_b, NP_IPV4(10, 0, 2, 15), true, buf),
+                                       &n.sv.tx),
+                     0);
+    assert_int_equal(dhcp_server_input(&n.s, 100, buf,
+                                       decline_msg(mac_a, NP_IPV4(10, 0, 2, 15), false, buf),
+                                       &n.sv.tx),
+                     0);
+    assert_int_equal(dhcp_server_input(&n.s, 100, buf,
+                                       decline_msg(mac_a, NP_IPV4(10, 0, 2, 16), true, buf),
+                                       &n.sv.tx),
+                     0);
+    dhcp_server_get_stats(&n.s, &st);
+    assert_int_equal(st.ignored, 3);
+    assert_true(dhcp_server_lease_held(&n.s, 100, NULL));
+    /* The holder declines: the lease is gone, and so is the address. */
+    assert_int_equal(dhcp_server_input(&n.s, 1000, buf,
+                                       decline_msg(mac_a, NP_IPV4(10, 0, 2, 15), true, buf),
+                                       &n.sv.tx),
+                     0);
+    assert_int_equal(n.sv.tx.len, 0);
+    assert_false(dhcp_server_lease_held(&n.s, 1000, NULL));
+    /* dhcpcd's loop: DECLINE, then DISCOVER about once a second. */
+    for (int i = 0; i < 39; i++) {
+        uint64_t t = 1000 + (uint64_t)i * 1000;
+        const uint8_t *who = i % 2 ? mac_b : mac_a;
+        assert_int_equal(dhcp_server_input(&n.s, t, buf, discover_msg(who, buf), &n.sv.tx), 0);
+        assert_int_equal(n.sv.tx.len, 0);
+    }
+    dhcp_server_get_stats(&n.s, &st);
+    assert_int_equal(st.offers, 1); /* only the handshake's */
+    assert_int_equal(st.unavailable, 39);
+    assert_int_equal(st.declines, 4);
+    /* A REQUEST for it (SELECTING a stale OFFER, or renewing) is NAKed. */
+    struct dhcp_msg r = request_base(DHCP_REQUEST, mac_a);
+    r.present = DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
+    r.requested_ip = NP_IPV4(10, 0, 2, 15);
+    r.server_id = NP_IPV4(10, 0, 2, 2);
+    assert_int_equal(dhcp_server_input(&n.s, 50000, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+    r = request_base(DHCP_REQUEST, mac_a);
+    r.ciaddr = NP_IPV4(10, 0, 2, 15);
+    assert_int_equal(dhcp_server_input(&n.s, 50000, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+    assert_false(dhcp_server_lease_held(&n.s, 50000, NULL));
+    /* 600 s after the DECLINE it is available again. */
+    assert_int_equal(dhcp_server_input(&n.s, 601000 - 1, buf, discover_msg(mac_b, buf), &n.sv.tx),
+                     0);
+    assert_int_equal(n.sv.tx.len, 0);
+    assert_int_equal(dhcp_server_input(&n.s, 601000, buf, discover_msg(mac_b, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_OFFER);
+    assert_int_equal(parse(&n.sv).yiaddr, NP_IPV4(10, 0, 2, 15));
+
+    /* decline_hold_s = DHCP_LEASE_INFINITE: unavailable until init. */
+    struct dhcp_server_config sc;
+    dhcp_server_config_defaults(&sc);
+    assert_int_equal(sc.decline_hold_s, 600);
+    sc.decline_hold_s = DHCP_LEASE_INFINITE;
+    net_init(&n, mac_a, 1, &sc);
+    handshake(&n, 0, &cap);
+    assert_int_equal(dhcp_server_input(&n.s, 0, buf,
+                                       decline_msg(mac_a, NP_IPV4(10, 0, 2, 15), true, buf),
+                                       &n.sv.tx),
+                     0);
+    assert_int_equal(
+        dhcp_server_input(&n.s, UINT64_MAX - 1, buf, discover_msg(mac_b, buf), &n.sv.tx), 0);
+    assert_int_equal(n.sv.tx.len, 0);
+    /* And 0 would bring the loop back: refused. */
+    sc.decline_hold_s = 0;
+    assert_int_equal(dhcp_server_init(&n.s, &sc), DHCP_ERR_INVAL);
+}
+
+/*
+ * RFC 2131 §4.3.2, INIT-REBOOT: a requested address on the wrong network
+ * gets a NAK; otherwise, with no record of the client, the server MUST
+ * remain silent. The stub's only record is the lease it holds.
+ */
+static void test_init_reboot_without_record_is_silent(void **state)
+{
+    (void)state;
+    struct net n;
+    net_init(&n, mac_a, 1, NULL);
+    uint8_t buf[DHCP_MSG_BUILD_MAX];
+    struct dhcp_msg r = request_base(DHCP_REQUEST, mac_a);
+    r.present = DHCP_HAVE_REQUESTED_IP;
+    const uint32_t asked[4] = {NP_IPV4(10, 0, 2, 15), NP_IPV4(10, 0, 2, 99),
+                               NP_IPV4(192, 168, 7, 7), NP_IPV4(10, 0, 3, 15)};
+    const int want[4] = {0, 0, DHCP_NAK, DHCP_NAK}; /* 0: silence */
+    for (int i = 0; i < 4; i++) {
+        r.requested_ip = asked[i];
+        assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
+        if (want[i] == 0)
+            assert_int_equal(n.sv.tx.len, 0);
+        else
+            assert_int_equal(parse(&n.sv).type, want[i]);
+    }
+    struct dhcp_server_stats st;
+    dhcp_server_get_stats(&n.s, &st);
+    assert_int_equal(st.no_record, 2);
+    assert_int_equal(st.naks, 2);
+    assert_int_equal(st.acks, 0);
+    assert_false(dhcp_server_lease_held(&n.s, 0, NULL));
+    /* With the record: ACK for its address, NAK for another one. */
+    struct capture cap;
+    handshake(&n, 0, &cap);
+    r.requested_ip = NP_IPV4(10, 0, 2, 15);
+    assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_ACK);
+    r.requested_ip = NP_IPV4(10, 0, 2, 99);
+    assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+    /* Another client has no record, even with the lease held. */
+    r = request_base(DHCP_REQUEST, mac_b);
+    r.present = DHCP_HAVE_REQUESTED_IP;
+    r.requested_ip = NP_IPV4(10, 0, 2, 15);
+    assert_int_equal(dhcp_server_input(&n.s, 10, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(n.sv.tx.len, 0);
+}
+
+/* RFC 6842 §3: the server MUST return the client identifier unaltered in
+ * its reply, in OFFER, ACK and NAK alike; no option 61 in, none out. */
+static void test_replies_echo_client_id(void **state)
+{
+    (void)state;
+    struct net n;
+    struct capture cap;
+    net_init(&n, mac_a, 1, NULL);
+    handshake(&n, 0, &cap);
+    const uint8_t ours[7] = {1, 0x02, 0, 0, 0, 0, 1};
+    for (int i = 1; i < 4; i += 2) {
+        struct dhcp_msg m;
+        assert_int_equal(dhcp_msg_parse(cap.msg[i], cap.len[i], &m), DHCP_OK);
+        assert_int_equal(m.client_id_len, 7);
+        assert_memory_equal(m.client_id, ours, 7);
+    }
+    uint8_t buf[DHCP_MSG_BUILD_MAX];
+    struct dhcp_msg r = request_base(DHCP_REQUEST, mac_b);
+    r.ciaddr = NP_IPV4(10, 0, 2, 15); /* b renewing a's lease: NAK */
+    const uint8_t odd[12] = {0, 'r', 'v', 'n', 'e', 't', '-', 'h', 'o', 's', 't', 0};
+    memcpy(r.client_id, odd, sizeof odd);
+    r.client_id_len = sizeof odd;
+    assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
+    struct dhcp_msg nak = parse(&n.sv);
+    assert_int_equal(nak.type, DHCP_NAK);
+    assert_int_equal(nak.client_id_len, sizeof odd);
+    assert_memory_equal(nak.client_id, odd, sizeof odd);
+    r.client_id_len = 0;
+    assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
+    assert_int_equal(parse(&n.sv).client_id_len, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +708,9 @@ int main(void)
         cmocka_unit_test(test_inform_ack_without_yiaddr),
         cmocka_unit_test(test_server_request_classification_and_routing),
         cmocka_unit_test(test_init_reboot_with_stub),
+        cmocka_unit_test(test_decline_marks_address_unavailable),
+        cmocka_unit_test(test_init_reboot_without_record_is_silent),
+        cmocka_unit_test(test_replies_echo_client_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

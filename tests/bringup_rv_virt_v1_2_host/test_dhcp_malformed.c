@@ -246,16 +246,17 @@ static void setup_fixture(struct fixture *f)
     dhcp_server_config_defaults(&sc);
     assert_int_equal(dhcp_server_init(&f->free_srv, &sc), DHCP_OK);
     assert_int_equal(dhcp_server_init(&f->held_srv, &sc), DHCP_OK);
-    /* A second client (mac2) takes the lease on held_srv with an
-     * INIT-REBOOT request for 10.0.2.15. */
+    /* A second client (mac2) takes the lease on held_srv with a
+     * SELECTING request for 10.0.2.15. */
     struct dhcp_msg r;
     memset(&r, 0, sizeof r);
     r.op = DHCP_BOOTREQUEST;
     r.type = DHCP_REQUEST;
     r.xid = 7;
     memcpy(r.chaddr, mac2, 6);
-    r.present = DHCP_HAVE_REQUESTED_IP;
+    r.present = DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
     r.requested_ip = NP_IPV4(10, 0, 2, 15);
+    r.server_id = NP_IPV4(10, 0, 2, 2);
     uint8_t req[DHCP_MSG_BUILD_MAX];
     size_t len;
     assert_int_equal(dhcp_msg_build(&r, req, sizeof req, &len), DHCP_OK);

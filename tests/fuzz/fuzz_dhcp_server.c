@@ -1,8 +1,9 @@
 /*
  * The stub server on arbitrary requests, also while a lease is held
  * (issue 7). The input is a script of steps; every reply must parse as a
- * BOOTREPLY with the request's xid and chaddr, sent somewhere sensible, and
- * a lease may only ever be held by one of the MACs that asked for it.
+ * BOOTREPLY with the request's xid, chaddr and client identifier, sent
+ * somewhere sensible (a relayed NAK with the broadcast bit), and a lease
+ * may only ever be held by one of the MACs that asked for it.
  *
  * Script (the generator in tests/bringup_rv_virt_v1_2_host/
  * test_dhcp_corpus.c writes the same format), one opcode byte, mod 4:
@@ -52,6 +53,13 @@ static void serve(struct dhcp_server *srv, uint64_t now, const uint8_t *req, siz
         rtx->len < 300)
         abort();
     if (r.type != DHCP_OFFER && r.type != DHCP_ACK && r.type != DHCP_NAK)
+        abort();
+    /* RFC 6842 §3: the client identifier comes back unaltered; RFC 2131
+     * §4.3.2: a NAK through a relay has the broadcast bit set. */
+    if (r.client_id_len != q.client_id_len ||
+        memcmp(r.client_id, q.client_id, q.client_id_len) != 0)
+        abort();
+    if (r.type == DHCP_NAK && q.giaddr != 0 && !r.broadcast)
         abort();
     if (rtx->dest == DHCP_DEST_BROADCAST && rtx->dst_ip != NP_IPV4_BROADCAST)
         abort();

@@ -28,6 +28,7 @@ void dhcp_server_config_defaults(struct dhcp_server_config *cfg)
     cfg->t1_s = 0;
     cfg->t2_s = 0;
     cfg->always_broadcast = false;
+    cfg->decline_hold_s = 600;
 }
 
 static bool unicast_addr(uint32_t a)
@@ -42,7 +43,8 @@ int dhcp_server_init(struct dhcp_server *s, const struct dhcp_server_config *cfg
         return DHCP_ERR_INVAL;
     uint32_t inv = ~cfg->mask;
     if (!unicast_addr(cfg->server_id) || !unicast_addr(cfg->addr) || cfg->lease_s == 0 ||
-        cfg->server_id == cfg->addr || (cfg->mask != 0 && (inv & (inv + 1u)) != 0))
+        cfg->server_id == cfg->addr || (cfg->mask != 0 && (inv & (inv + 1u)) != 0) ||
+        cfg->decline_hold_s == 0)
         return DHCP_ERR_INVAL;
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
@@ -83,6 +85,10 @@ static void reply_base(const struct dhcp_server *s, const struct dhcp_msg *req, 
     memcpy(r->chaddr, req->chaddr, sizeof r->chaddr);
     r->present = DHCP_HAVE_SERVER_ID;
     r->server_id = s->cfg.server_id;
+    /* RFC 6842 §3: the client identifier goes back unaltered (as far as
+     * the codec kept it: DHCP_MSG_CLIENT_ID_MAX bytes). */
+    r->client_id_len = req->client_id_len;
+    memcpy(r->client_id, req->client_id, req->client_id_len);
 }
 
 /* Configuration options of an OFFER, an ACK, and (without lease) an INFORM ACK. */
@@ -142,23 +148,160 @@ static void route_reply(const struct dhcp_server *s, const struct dhcp_msg *req,
     }
 }
 
-/* The address a REQUEST asks for, by the RFC 2131 §4.3.2 classification. */
-static int requested_addr(const struct dhcp_msg *req, uint32_t *addr)
+/* The three kinds of REQUEST of RFC 2131 §4.3.2. */
+enum req_kind { REQ_SELECTING, REQ_INIT_REBOOT, REQ_RENEWING };
+
+/* Classifies a REQUEST and gives the address it asks for. */
+static int classify(const struct dhcp_msg *req, enum req_kind *kind, uint32_t *addr)
 {
     if (req->present & DHCP_HAVE_SERVER_ID) {
         /* SELECTING: option 50 must carry the offered address. */
+        *kind = REQ_SELECTING;
         *addr = (req->present & DHCP_HAVE_REQUESTED_IP) ? req->requested_ip : 0;
         return DHCP_OK;
     }
     if (req->present & DHCP_HAVE_REQUESTED_IP) {
-        *addr = req->requested_ip; /* INIT-REBOOT */
+        *kind = REQ_INIT_REBOOT;
+        *addr = req->requested_ip;
         return DHCP_OK;
     }
     if (req->ciaddr != 0) {
-        *addr = req->ciaddr; /* RENEWING or REBINDING */
+        *kind = REQ_RENEWING; /* or REBINDING: the server cannot tell */
+        *addr = req->ciaddr;
         return DHCP_OK;
     }
     return DHCP_SERVER_ERR_REQUEST;
+}
+
+/* RFC 2131 §4.3.3: after a DECLINE the address is not available until
+ * declined_until_ms. */
+static bool declined(const struct dhcp_server *s, uint64_t now)
+{
+    return s->declined && now < s->declined_until_ms;
+}
+
+/* The one address can be given to mac at now. */
+static bool available(const struct dhcp_server *s, uint64_t now, const uint8_t *mac)
+{
+    return !declined(s, now) && !held_by_other(s, now, mac);
+}
+
+/* RFC 2131 §4.3.2: the requested address is not on the stub's one subnet
+ * (its mask, else the classful one). A relayed request is judged the
+ * same way: the stub serves one subnet only. */
+static bool wrong_network(const struct dhcp_server *s, uint32_t a)
+{
+    uint32_t mask = s->cfg.mask;
+    if (mask == 0)
+        mask = (s->cfg.addr >> 31) == 0   ? 0xff000000u
+               : (s->cfg.addr >> 30) == 2 ? 0xffff0000u
+                                          : 0xffffff00u;
+    return ((a ^ s->cfg.addr) & mask) != 0;
+}
+
+static void ack(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now, struct dhcp_msg *r)
+{
+    reply_base(n, req, DHCP_ACK, r);
+    r->ciaddr = req->ciaddr;
+    r->yiaddr = n->cfg.addr;
+    add_config(n, r, true);
+    n->held = true;
+    memcpy(n->holder, req->chaddr, sizeof n->holder);
+    n->expire_ms = n->cfg.lease_s == DHCP_LEASE_INFINITE
+                       ? UINT64_MAX
+                       : now + (uint64_t)n->cfg.lease_s * MS_PER_S;
+    if (n->expire_ms < now)
+        n->expire_ms = UINT64_MAX;
+    n->stats.acks++;
+}
+
+static void nak(struct dhcp_server *n, const struct dhcp_msg *req, struct dhcp_msg *r)
+{
+    reply_base(n, req, DHCP_NAK, r);
+    /* RFC 2131 §4.3.2: "If 'giaddr' is set in the DHCPREQUEST message,
+     * the server MUST set the broadcast bit in the DHCPNAK", so that the
+     * relay broadcasts it to a client that may have no address. */
+    if (req->giaddr != 0)
+        r->broadcast = true;
+    n->stats.naks++;
+}
+
+/* RFC 2131 §4.3.1: an OFFER of the one address, if there is one to give.
+ * Returns whether *r is a reply. */
+static bool on_discover(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now,
+                        struct dhcp_msg *r)
+{
+    n->stats.discovers++;
+    if (declined(n, now)) {
+        n->stats.unavailable++;
+        return false;
+    }
+    if (held_by_other(n, now, req->chaddr)) {
+        n->stats.no_free_lease++;
+        return false;
+    }
+    reply_base(n, req, DHCP_OFFER, r);
+    r->yiaddr = n->cfg.addr;
+    add_config(n, r, true);
+    n->stats.offers++;
+    return true;
+}
+
+/* RFC 2131 §4.3.2. Sets *reply when *r is one. */
+static int on_request(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now,
+                      struct dhcp_msg *r, bool *reply)
+{
+    enum req_kind kind;
+    uint32_t want;
+    int rc = classify(req, &kind, &want);
+    if (rc != DHCP_OK)
+        return rc;
+    n->stats.requests++;
+    *reply = false;
+    if (kind == REQ_SELECTING && req->server_id != n->cfg.server_id) {
+        /* The client chose another server's offer. */
+        n->stats.other_server++;
+        return DHCP_OK;
+    }
+    if (kind == REQ_INIT_REBOOT && !wrong_network(n, want) &&
+        !(n->held && memcmp(n->holder, req->chaddr, 6) == 0)) {
+        /* "If the DHCP server has no record of this client, then it MUST
+         * remain silent"; the stub's one record is the lease it holds. */
+        n->stats.no_record++;
+        return DHCP_OK;
+    }
+    if (want == n->cfg.addr && available(n, now, req->chaddr))
+        ack(n, req, now, r);
+    else
+        nak(n, req, r);
+    *reply = true;
+    return DHCP_OK;
+}
+
+/* RFC 2131 §4.3.3 and §4.3.4: the holder gives the address back (RELEASE)
+ * or reports it in use by someone else (DECLINE, which names it in option
+ * 50): then it is marked not available for decline_hold_s. No reply. */
+static void on_release_decline(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now)
+{
+    bool mine = n->held && memcmp(n->holder, req->chaddr, 6) == 0;
+    if (req->type == DHCP_RELEASE) {
+        n->stats.releases++;
+    } else {
+        n->stats.declines++;
+        mine = mine && (req->present & DHCP_HAVE_REQUESTED_IP) && req->requested_ip == n->cfg.addr;
+    }
+    if (!mine) {
+        n->stats.ignored++;
+        return;
+    }
+    n->held = false;
+    if (req->type == DHCP_DECLINE) {
+        uint64_t hold = (uint64_t)n->cfg.decline_hold_s * MS_PER_S;
+        n->declined = true;
+        n->declined_until_ms =
+            n->cfg.decline_hold_s == DHCP_LEASE_INFINITE || now > UINT64_MAX - hold ? UINT64_MAX
+                                                                                    : now + hold;
+    }
 }
 
 static int server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *msg, size_t len,
@@ -175,65 +318,20 @@ static int server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *m
     /* A lease past its end is free again; nothing else ever expires it. */
     if (n.held && now_ms >= n.expire_ms)
         n.held = false;
-    bool mine = n.held && memcmp(n.holder, req.chaddr, 6) == 0;
     struct dhcp_msg r;
     bool reply = false;
-
     switch (req.type) {
     case DHCP_DISCOVER:
-        n.stats.discovers++;
-        if (held_by_other(&n, now_ms, req.chaddr)) {
-            n.stats.no_free_lease++;
-            break;
-        }
-        reply_base(&n, &req, DHCP_OFFER, &r);
-        r.yiaddr = n.cfg.addr;
-        add_config(&n, &r, true);
-        n.stats.offers++;
-        reply = true;
+        reply = on_discover(&n, &req, now_ms, &r);
         break;
-    case DHCP_REQUEST: {
-        uint32_t want;
-        rc = requested_addr(&req, &want);
+    case DHCP_REQUEST:
+        rc = on_request(&n, &req, now_ms, &r, &reply);
         if (rc != DHCP_OK)
             return rc;
-        n.stats.requests++;
-        if ((req.present & DHCP_HAVE_SERVER_ID) && req.server_id != n.cfg.server_id) {
-            /* RFC 2131 §4.3.2: the client chose another server's offer. */
-            n.stats.other_server++;
-            break;
-        }
-        if (want == n.cfg.addr && !held_by_other(&n, now_ms, req.chaddr)) {
-            reply_base(&n, &req, DHCP_ACK, &r);
-            r.ciaddr = req.ciaddr;
-            r.yiaddr = n.cfg.addr;
-            add_config(&n, &r, true);
-            n.held = true;
-            memcpy(n.holder, req.chaddr, sizeof n.holder);
-            n.expire_ms = n.cfg.lease_s == DHCP_LEASE_INFINITE
-                              ? UINT64_MAX
-                              : now_ms + (uint64_t)n.cfg.lease_s * MS_PER_S;
-            if (n.expire_ms < now_ms)
-                n.expire_ms = UINT64_MAX;
-            n.stats.acks++;
-        } else {
-            reply_base(&n, &req, DHCP_NAK, &r);
-            n.stats.naks++;
-        }
-        reply = true;
         break;
-    }
     case DHCP_DECLINE:
     case DHCP_RELEASE:
-        /* RFC 2131 §4.3.3, §4.3.4: the holder gives the address back; no reply. */
-        if (req.type == DHCP_DECLINE)
-            n.stats.declines++;
-        else
-            n.stats.releases++;
-        if (mine)
-            n.held = false;
-        else
-            n.stats.ignored++;
+        on_release_decline(&n, &req, now_ms);
         break;
     case DHCP_INFORM:
         /* RFC 2131 §4.3.5: configuration only; no yiaddr, no lease time. */
@@ -246,7 +344,6 @@ static int server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *m
     default:
         return DHCP_SERVER_ERR_TYPE;
     }
-
     if (reply) {
         size_t out;
         rc = dhcp_msg_build(&r, tx->buf, tx->cap, &out);
