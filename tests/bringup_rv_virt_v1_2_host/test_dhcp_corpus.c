@@ -243,6 +243,64 @@ static struct seed *script(const char *target, const char *name)
     return add(target, name);
 }
 
+/* A probing client (CONFIG 1) that starts and takes the stub's OFFER and
+ * ACK, so it is CHECKING (RFC 5227). */
+static struct seed *probing_script(const char *t, const char *name)
+{
+    struct seed *s = script(t, name);
+    put8(s, 7), put8(s, 1);             /* CONFIG: probe */
+    put8(s, 4), put8(s, 0);             /* start */
+    put8(s, 3), put8(s, 0), put8(s, 0); /* OFFER */
+    put8(s, 3), put8(s, 0), put8(s, 0); /* ACK: CHECKING */
+    return s;
+}
+
+static void probe_scripts(const char *t)
+{
+    struct seed *s = probing_script(t, "probe_clean");
+    for (int i = 0; i < 6; i++)
+        put8(s, 1);             /* probes, then BOUND */
+    put8(s, 6), put8(s, 2 | 1); /* then a reply from the address: no longer a conflict */
+
+    s = probing_script(t, "probe_conflict");
+    put8(s, 1);                 /* the first probe */
+    put8(s, 6), put8(s, 2 | 1); /* a reply from the address: conflict */
+    for (int i = 0; i < 3; i++)
+        put8(s, 1); /* DECLINE sent; 10 s; DISCOVER */
+    put8(s, 3), put8(s, 0), put8(s, 0);
+
+    s = probing_script(t, "probe_other_host");
+    put8(s, 6), put8(s, 0); /* another host's probe for it */
+    put8(s, 1), put8(s, 1);
+
+    s = probing_script(t, "probe_own_echo");
+    put8(s, 6), put8(s, 8); /* our own probe, echoed */
+    for (int i = 0; i < 6; i++)
+        put8(s, 1);
+
+    /* The conflict as an Ethernet ARP frame. */
+    uint8_t f[NP_ETH_MIN_FRAME];
+    memset(f, 0, sizeof f);
+    struct np_arp a = {.op = NP_ARP_REPLY, .spa = NP_IPV4(10, 0, 2, 15)};
+    a.sha[0] = 0x52;
+    a.sha[5] = 0x99;
+    size_t n;
+    assert_int_equal(np_arp_build(f + NP_ETH_HLEN, sizeof f - NP_ETH_HLEN, &a, &n), NP_OK);
+    struct np_eth eh = {.type = NP_ETHERTYPE_ARP};
+    memset(eh.dst, 0xff, 6);
+    memcpy(eh.src, a.sha, 6);
+    assert_int_equal(np_eth_build(f, sizeof f, &eh, n, &n), NP_OK);
+    s = probing_script(t, "probe_arp_frame");
+    put8(s, 5), put16(s, (uint16_t)n), put(s, f, n);
+    put8(s, 1), put8(s, 1);
+
+    s = script(t, "jitter_initial_delay");
+    put8(s, 7), put8(s, 2 | 4);
+    put8(s, 4), put8(s, 0);
+    for (int i = 0; i < 8; i++)
+        put8(s, 1);
+}
+
 static void client_scripts(void)
 {
     const char *t = "fuzz_dhcp_client";
@@ -300,6 +358,8 @@ static void client_scripts(void)
     put8(s, 4), put8(s, 0);
     put8(s, 3), put8(s, 0), put8(s, 0);
     put8(s, 3), put8(s, 128), put8(s, 0x04); /* a byte in the options */
+
+    probe_scripts(t);
 }
 
 static void server_scripts(void)

@@ -33,6 +33,22 @@ void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
     cfg->max_msg_size = DHCP_MSG_MIN_MAX_SIZE;
     cfg->nak_backoff_ms = 1000;
     cfg->nak_backoff_max_ms = 64000;
+    /* RFC 5227 §1.1's constants, and RFC 2131 §3.1.5's ten seconds. */
+    cfg->probe.enabled = false;
+    cfg->probe.wait_ms = 1000;
+    cfg->probe.num = 3;
+    cfg->probe.min_ms = 1000;
+    cfg->probe.max_ms = 2000;
+    cfg->probe.announce_wait_ms = 2000;
+    cfg->probe.decline_wait_ms = 10000;
+    cfg->probe.max_conflicts = 10;
+    cfg->probe.rate_limit_ms = 60000;
+}
+
+static bool probe_config_ok(const struct dhcp_probe_config *p)
+{
+    return !p->enabled || (p->num >= 1 && p->min_ms <= p->max_ms && p->decline_wait_ms >= 1 &&
+                           p->max_conflicts >= 1);
 }
 
 /*
@@ -67,7 +83,7 @@ int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg
         cfg->renew_min_ms == 0 || cfg->min_lease_s == 0 ||
         (cfg->max_msg_size != 0 && cfg->max_msg_size < DHCP_MSG_MIN_MAX_SIZE) ||
         (cfg->mac[0] & 1u) || cfg->nak_backoff_ms == 0 ||
-        cfg->nak_backoff_max_ms < cfg->nak_backoff_ms)
+        cfg->nak_backoff_max_ms < cfg->nak_backoff_ms || !probe_config_ok(&cfg->probe))
         return DHCP_ERR_INVAL;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
@@ -149,6 +165,13 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
         return DHCP_OK;
     case DHCP_CLIENT_INIT:
     case DHCP_CLIENT_SELECTING:
+        if (n->decline_pending) {
+            /* RFC 2131 §3.1.5: a conflict found by the probe; the
+             * DECLINE is its own exchange (table 5: xid by the client). */
+            dhcpc_begin_exchange(n, now);
+            *kind = SEND_DECLINE;
+            return DHCP_OK;
+        }
         /* RFC 2131 §4.4.1: INIT sends the first DISCOVER of a new
          * exchange; SELECTING keeps retransmitting it. */
         if (n->state == DHCP_CLIENT_INIT) {
@@ -199,6 +222,9 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
         }
         *kind = SEND_REQUEST_REBINDING;
         return DHCP_OK;
+    case DHCP_CLIENT_CHECKING:
+        dhcpc_probe_step(n, kind, ev);
+        return DHCP_OK;
     default:
         /* Unreachable: every state is handled above. */
         return DHCP_ERR_INVAL;
@@ -208,6 +234,15 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
 /* After a message went out: when the next one is due. */
 static void schedule_next(struct dhcp_client *n, uint64_t now, enum send_kind kind)
 {
+    if (kind == SEND_PROBE) {
+        dhcpc_probe_sent(n, now);
+        return;
+    }
+    if (kind == SEND_DECLINE) {
+        n->decline_pending = false;
+        n->deadline_ms = dhcpc_add_sat(now, dhcpc_decline_wait(n));
+        return;
+    }
     n->tries++;
     if (kind == SEND_REQUEST_RENEWING || kind == SEND_REQUEST_REBINDING) {
         /* RFC 2131 §4.4.5: a renewed lease runs from "the time at which
@@ -279,7 +314,10 @@ int dhcp_client_stop(struct dhcp_client *c, uint64_t now_ms, struct dhcp_tx *tx)
     } else {
         tx->len = 0;
     }
+    /* A lease being probed (CHECKING) was never ours to release, and a
+     * DECLINE still pending is dropped with the rest. */
     n.have_lease = false;
+    n.decline_pending = false;
     memset(&n.lease, 0, sizeof n.lease);
     n.state = DHCP_CLIENT_STOPPED;
     n.deadline_ms = DHCP_NEVER;
@@ -316,6 +354,8 @@ const char *dhcp_client_state_name(enum dhcp_client_state s)
         return "REBINDING";
     case DHCP_CLIENT_INIT_REBOOT:
         return "INIT-REBOOT";
+    case DHCP_CLIENT_CHECKING:
+        return "CHECKING";
     default:
         return "?";
     }
@@ -334,6 +374,8 @@ const char *dhcp_client_event_name(enum dhcp_client_event e)
         return "CHANGED";
     case DHCP_CLIENT_EV_LOST:
         return "LOST";
+    case DHCP_CLIENT_EV_CONFLICT:
+        return "CONFLICT";
     default:
         return "?";
     }

@@ -19,6 +19,8 @@ enum send_kind {
     SEND_REQUEST_RENEWING,
     SEND_REQUEST_REBINDING,
     SEND_RELEASE,
+    SEND_DECLINE, /* RFC 2131 §4.4.4, after a conflict */
+    SEND_PROBE,   /* RFC 5227 §2.1.1: an ARP probe, not a DHCP message */
 };
 
 /* splitmix64: a tiny generator with a full 2^64 period, fully determined by
@@ -45,6 +47,13 @@ static inline bool dhcpc_usable_addr(uint32_t a)
 
 /* dhcp_client.c */
 void dhcpc_begin_exchange(struct dhcp_client *n, uint64_t now);
+
+/* dhcp_probe.c: the CHECKING state of RFC 5227. */
+void dhcpc_probe_begin(struct dhcp_client *n, uint64_t now);
+void dhcpc_probe_step(struct dhcp_client *n, enum send_kind *kind, enum dhcp_client_event *ev);
+void dhcpc_probe_sent(struct dhcp_client *n, uint64_t now);
+uint64_t dhcpc_decline_wait(const struct dhcp_client *n);
+int dhcpc_emit_probe(const struct dhcp_client *n, struct dhcp_tx *tx);
 
 /* dhcp_client_tx.c: builds the message of `kind` into tx. */
 int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, struct dhcp_tx *tx);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dhcp_client_internal.h"
+#include "netproto/arp.h"
 #include "netproto/eth.h"
 #include "netproto/udp.h"
 
@@ -210,6 +211,8 @@ static int on_answer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t n
     bind_lease(n, m);
     if (had)
         *ev = same_config(&held, &n->lease) ? DHCP_CLIENT_EV_RENEWED : DHCP_CLIENT_EV_CHANGED;
+    else if (n->cfg.probe.enabled)
+        dhcpc_probe_begin(n, now); /* RFC 5227 §2.1: not BOUND before the probe */
     else
         *ev = DHCP_CLIENT_EV_BOUND;
     return DHCP_OK;
@@ -253,6 +256,19 @@ static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *m
     *c = n;
     *event = ev;
     return DHCP_OK;
+}
+
+/* An ARP frame, to the probe; any destination (a conflicting host's
+ * reply to our probe may be unicast to us, its own probe is broadcast). */
+static int arp_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame, size_t len,
+                     enum dhcp_client_event *event)
+{
+    struct np_eth e;
+    struct np_arp a;
+    if (np_eth_parse(frame, len, &e) != NP_OK ||
+        np_arp_parse(e.payload, e.payload_len, &a) != NP_OK)
+        return DHCP_CLIENT_ERR_FRAME;
+    return dhcp_client_input_arp(c, now_ms, &a, event);
 }
 
 static int client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame,
@@ -322,6 +338,13 @@ int dhcp_client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_
 {
     if (c == NULL || frame == NULL || event == NULL)
         return DHCP_ERR_INVAL;
+    if (len >= NP_ETH_HLEN && np_get16(frame + 12) == NP_ETHERTYPE_ARP) {
+        /* Counted in stats.arp_in by the probe (or in rx_malformed). */
+        int rc = arp_frame(c, now_ms, frame, len, event);
+        if (rc != DHCP_OK)
+            count_rx(c, rc);
+        return rc;
+    }
     int rc = client_input_frame(c, now_ms, frame, len, event);
     count_rx(c, rc);
     return rc;

@@ -22,8 +22,78 @@ uint16_t dhcpc_secs_now(const struct dhcp_client *n, uint64_t now)
     return (uint16_t)(secs > 0xffffu ? 0xffffu : secs);
 }
 
+/* Where a message goes: from src_ip to dst_ip, broadcast or unicast. */
+struct route {
+    uint32_t src_ip, dst_ip;
+    bool broadcast;
+};
+
+/* The part of each message that RFC 2131 table 5 sets per kind. */
+static int fill_kind(const struct dhcp_client *n, enum send_kind kind, struct dhcp_msg *m,
+                     struct route *r)
+{
+    switch (kind) {
+    case SEND_DISCOVER:
+        m->type = DHCP_DISCOVER;
+        m->broadcast = n->cfg.request_broadcast;
+        return DHCP_OK;
+    case SEND_REQUEST_SELECTING:
+        /* RFC 2131 §4.3.2 / table 5: requested address and server id, no ciaddr. */
+        m->type = DHCP_REQUEST;
+        m->broadcast = n->cfg.request_broadcast;
+        m->present |= DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
+        m->requested_ip = n->offer_addr;
+        m->server_id = n->offer_server;
+        return DHCP_OK;
+    case SEND_REQUEST_REBOOT:
+        /* RFC 2131 §4.3.2: requested address, no server id, no ciaddr. */
+        m->type = DHCP_REQUEST;
+        m->broadcast = n->cfg.request_broadcast;
+        m->present |= DHCP_HAVE_REQUESTED_IP;
+        m->requested_ip = n->offer_addr;
+        return DHCP_OK;
+    case SEND_REQUEST_RENEWING:
+    case SEND_REQUEST_REBINDING:
+        /* RFC 2131 §4.3.2: ciaddr set, neither option 50 nor 54; RENEWING
+         * unicasts to the server, REBINDING broadcasts to any. */
+        m->type = DHCP_REQUEST;
+        m->ciaddr = n->lease.addr;
+        r->src_ip = n->lease.addr;
+        if (kind == SEND_REQUEST_RENEWING) {
+            r->dst_ip = n->lease.server_id;
+            r->broadcast = false;
+        }
+        return DHCP_OK;
+    case SEND_RELEASE:
+        /* RFC 2131 §4.4.6 / table 5: ciaddr and server id, unicast, secs 0. */
+        m->type = DHCP_RELEASE;
+        m->secs = 0;
+        m->ciaddr = n->lease.addr;
+        m->present |= DHCP_HAVE_SERVER_ID;
+        m->server_id = n->lease.server_id;
+        r->src_ip = n->lease.addr;
+        r->dst_ip = n->lease.server_id;
+        r->broadcast = false;
+        return DHCP_OK;
+    case SEND_DECLINE:
+        /* RFC 2131 §4.4.4 / table 5: ciaddr 0, the address declined in
+         * option 50, the server in option 54, secs 0; broadcast, because
+         * the address is not ours to send from. */
+        m->type = DHCP_DECLINE;
+        m->secs = 0;
+        m->present |= DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
+        m->requested_ip = n->offer_addr;
+        m->server_id = n->offer_server;
+        return DHCP_OK;
+    default:
+        return DHCP_ERR_INVAL;
+    }
+}
+
 int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, struct dhcp_tx *tx)
 {
+    if (kind == SEND_PROBE)
+        return dhcpc_emit_probe(n, tx);
     struct dhcp_msg m;
     memset(&m, 0, sizeof m);
     m.op = DHCP_BOOTREQUEST;
@@ -39,7 +109,9 @@ int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, s
     m.client_id[0] = DHCP_HTYPE_ETHERNET;
     memcpy(m.client_id + 1, n->cfg.mac, 6);
     m.client_id_len = 7;
-    if (kind != SEND_RELEASE) {
+    /* RFC 2131 table 5: no parameter request list or maximum size in a
+     * DECLINE or RELEASE. */
+    if (kind != SEND_RELEASE && kind != SEND_DECLINE) {
         memcpy(m.prl, param_request_list, sizeof param_request_list);
         m.prl_len = (uint8_t)sizeof param_request_list;
         if (n->cfg.max_msg_size != 0) {
@@ -47,67 +119,21 @@ int dhcpc_emit(const struct dhcp_client *n, uint64_t now, enum send_kind kind, s
             m.max_size = n->cfg.max_msg_size;
         }
     }
-    uint32_t src_ip = 0, dst_ip = NP_IPV4_BROADCAST;
-    bool broadcast = true;
-    switch (kind) {
-    case SEND_DISCOVER:
-        m.type = DHCP_DISCOVER;
-        m.broadcast = n->cfg.request_broadcast;
-        break;
-    case SEND_REQUEST_SELECTING:
-        /* RFC 2131 §4.3.2 / table 5: requested address and server id, no ciaddr. */
-        m.type = DHCP_REQUEST;
-        m.broadcast = n->cfg.request_broadcast;
-        m.present |= DHCP_HAVE_REQUESTED_IP | DHCP_HAVE_SERVER_ID;
-        m.requested_ip = n->offer_addr;
-        m.server_id = n->offer_server;
-        break;
-    case SEND_REQUEST_REBOOT:
-        /* RFC 2131 §4.3.2: requested address, no server id, no ciaddr. */
-        m.type = DHCP_REQUEST;
-        m.broadcast = n->cfg.request_broadcast;
-        m.present |= DHCP_HAVE_REQUESTED_IP;
-        m.requested_ip = n->offer_addr;
-        break;
-    case SEND_REQUEST_RENEWING:
-        /* RFC 2131 §4.3.2: ciaddr set, neither option 50 nor 54, unicast. */
-        m.type = DHCP_REQUEST;
-        m.ciaddr = n->lease.addr;
-        src_ip = n->lease.addr;
-        dst_ip = n->lease.server_id;
-        broadcast = false;
-        break;
-    case SEND_REQUEST_REBINDING:
-        /* The same message as RENEWING, but broadcast to any server. */
-        m.type = DHCP_REQUEST;
-        m.ciaddr = n->lease.addr;
-        src_ip = n->lease.addr;
-        break;
-    case SEND_RELEASE:
-        /* RFC 2131 §4.4.6 / table 5: ciaddr and server id, unicast, secs 0. */
-        m.type = DHCP_RELEASE;
-        m.secs = 0;
-        m.ciaddr = n->lease.addr;
-        m.present |= DHCP_HAVE_SERVER_ID;
-        m.server_id = n->lease.server_id;
-        src_ip = n->lease.addr;
-        dst_ip = n->lease.server_id;
-        broadcast = false;
-        break;
-    case SEND_NONE:
-    default:
-        return DHCP_ERR_INVAL;
-    }
+    struct route r = {0, NP_IPV4_BROADCAST, true};
+    int rc = fill_kind(n, kind, &m, &r);
+    if (rc != DHCP_OK)
+        return rc;
     size_t len;
-    int rc = dhcp_msg_build(&m, tx->buf, tx->cap, &len);
+    rc = dhcp_msg_build(&m, tx->buf, tx->cap, &len);
     if (rc != DHCP_OK)
         return rc;
     tx->len = len;
-    tx->dest = broadcast ? DHCP_DEST_BROADCAST : DHCP_DEST_UNICAST;
-    tx->src_ip = src_ip;
-    tx->dst_ip = dst_ip;
+    tx->kind = DHCP_TX_UDP;
+    tx->dest = r.broadcast ? DHCP_DEST_BROADCAST : DHCP_DEST_UNICAST;
+    tx->src_ip = r.src_ip;
+    tx->dst_ip = r.dst_ip;
     tx->src_port = DHCP_CLIENT_PORT;
     tx->dst_port = DHCP_SERVER_PORT;
-    memset(tx->dst_mac, broadcast ? 0xff : 0x00, sizeof tx->dst_mac);
+    memset(tx->dst_mac, r.broadcast ? 0xff : 0x00, sizeof tx->dst_mac);
     return DHCP_OK;
 }

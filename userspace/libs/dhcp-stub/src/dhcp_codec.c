@@ -454,30 +454,3 @@ bool dhcp_msg_equal(const struct dhcp_msg *a, const struct dhcp_msg *b)
            memcmp(a->client_id, b->client_id, a->client_id_len) == 0 &&
            memcmp(a->message, b->message, a->message_len) == 0;
 }
-
-int dhcp_tx_frame(const struct dhcp_tx *tx, const uint8_t *src_mac, const uint8_t *dst_mac,
-                  uint8_t *frame, size_t cap, size_t *out_len)
-{
-    if (tx == NULL || src_mac == NULL || frame == NULL || out_len == NULL || tx->len == 0 ||
-        tx->buf != frame + NP_UDP_FRAME_HLEN)
-        return DHCP_ERR_INVAL;
-    struct np_udp_frame f;
-    memset(&f, 0, sizeof f);
-    if (tx->dest == DHCP_DEST_UNICAST) {
-        if (dst_mac == NULL)
-            return DHCP_ERR_INVAL;
-        memcpy(f.dst_mac, dst_mac, sizeof f.dst_mac);
-    } else {
-        memcpy(f.dst_mac, tx->dst_mac, sizeof f.dst_mac);
-    }
-    memcpy(f.src_mac, src_mac, sizeof f.src_mac);
-    f.src_ip = tx->src_ip;
-    f.dst_ip = tx->dst_ip;
-    f.src_port = tx->src_port;
-    f.dst_port = tx->dst_port;
-    f.ttl = 64;
-    int rc = np_udp_frame_build(frame, cap, &f, tx->len, out_len);
-    if (rc == NP_ERR_NOSPACE)
-        return DHCP_ERR_NOSPACE;
-    return rc == NP_OK ? DHCP_OK : DHCP_ERR_INVAL;
-}

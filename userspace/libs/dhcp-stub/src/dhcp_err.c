@@ -1,86 +1,54 @@
 /* The names of the dhcp-stub library's error codes (dhcp_err.h). */
+#include <stddef.h>
+
 #include "dhcp-stub/dhcp_err.h"
+
+/* Indexed by -code; every code from DHCP_ERR_LOWEST to 0 has a name (the
+ * strerror test checks it). */
+static const char *const names[-DHCP_ERR_LOWEST + 1] = {
+    [-(DHCP_OK)] = "ok",
+    [-(DHCP_ERR_INVAL)] = "inval",
+    [-(DHCP_ERR_NOSPACE)] = "nospace",
+    [-(DHCP_MSG_ERR_SHORT)] = "msg-short",
+    [-(DHCP_MSG_ERR_NO_COOKIE)] = "msg-no-cookie",
+    [-(DHCP_MSG_ERR_COOKIE)] = "msg-cookie",
+    [-(DHCP_MSG_ERR_OP)] = "msg-op",
+    [-(DHCP_MSG_ERR_HLEN)] = "msg-hlen",
+    [-(DHCP_MSG_ERR_HTYPE)] = "msg-htype",
+    [-(DHCP_MSG_ERR_TRUNCATED)] = "msg-truncated",
+    [-(DHCP_MSG_ERR_OVERRUN)] = "msg-overrun",
+    [-(DHCP_MSG_ERR_NO_END)] = "msg-no-end",
+    [-(DHCP_MSG_ERR_OPT_LEN)] = "msg-opt-len",
+    [-(DHCP_MSG_ERR_LIST_LEN)] = "msg-list-len",
+    [-(DHCP_MSG_ERR_OVERLOAD_NESTED)] = "msg-overload-nested",
+    [-(DHCP_MSG_ERR_OVERLOAD_VALUE)] = "msg-overload-value",
+    [-(DHCP_MSG_ERR_TYPE_MISSING)] = "msg-type-missing",
+    [-(DHCP_MSG_ERR_TYPE_DUP)] = "msg-type-dup",
+    [-(DHCP_MSG_ERR_TYPE_RANGE)] = "msg-type-range",
+    [-(DHCP_MSG_ERR_OPT_DUP)] = "msg-opt-dup",
+    [-(DHCP_MSG_ERR_MAX_SIZE)] = "msg-max-size",
+    [-(DHCP_CLIENT_ERR_STATE)] = "client-state",
+    [-(DHCP_CLIENT_ERR_OP)] = "client-op",
+    [-(DHCP_CLIENT_ERR_XID)] = "client-xid",
+    [-(DHCP_CLIENT_ERR_CHADDR)] = "client-chaddr",
+    [-(DHCP_CLIENT_ERR_UNEXPECTED)] = "client-unexpected",
+    [-(DHCP_CLIENT_ERR_NO_SERVER_ID)] = "client-no-server-id",
+    [-(DHCP_CLIENT_ERR_SERVER_ID)] = "client-server-id",
+    [-(DHCP_CLIENT_ERR_YIADDR)] = "client-yiaddr",
+    [-(DHCP_CLIENT_ERR_NO_LEASE)] = "client-no-lease",
+    [-(DHCP_CLIENT_ERR_MASK)] = "client-mask",
+    [-(DHCP_CLIENT_ERR_FRAME)] = "client-frame",
+    [-(DHCP_CLIENT_ERR_NOT_OURS)] = "client-not-ours",
+    [-(DHCP_SERVER_ERR_OP)] = "server-op",
+    [-(DHCP_SERVER_ERR_TYPE)] = "server-type",
+    [-(DHCP_CLIENT_ERR_LEASE_ZERO)] = "client-lease-zero",
+    [-(DHCP_CLIENT_ERR_CLIENT_ID)] = "client-client-id",
+    [-(DHCP_SERVER_ERR_REQUEST)] = "server-request",
+};
 
 const char *dhcp_strerror(int err)
 {
-    switch (err) {
-    case DHCP_OK:
-        return "ok";
-    case DHCP_ERR_INVAL:
-        return "inval";
-    case DHCP_ERR_NOSPACE:
-        return "nospace";
-    case DHCP_MSG_ERR_SHORT:
-        return "msg-short";
-    case DHCP_MSG_ERR_NO_COOKIE:
-        return "msg-no-cookie";
-    case DHCP_MSG_ERR_COOKIE:
-        return "msg-cookie";
-    case DHCP_MSG_ERR_OP:
-        return "msg-op";
-    case DHCP_MSG_ERR_HLEN:
-        return "msg-hlen";
-    case DHCP_MSG_ERR_HTYPE:
-        return "msg-htype";
-    case DHCP_MSG_ERR_TRUNCATED:
-        return "msg-truncated";
-    case DHCP_MSG_ERR_OVERRUN:
-        return "msg-overrun";
-    case DHCP_MSG_ERR_NO_END:
-        return "msg-no-end";
-    case DHCP_MSG_ERR_OPT_LEN:
-        return "msg-opt-len";
-    case DHCP_MSG_ERR_LIST_LEN:
-        return "msg-list-len";
-    case DHCP_MSG_ERR_OVERLOAD_NESTED:
-        return "msg-overload-nested";
-    case DHCP_MSG_ERR_OVERLOAD_VALUE:
-        return "msg-overload-value";
-    case DHCP_MSG_ERR_TYPE_MISSING:
-        return "msg-type-missing";
-    case DHCP_MSG_ERR_TYPE_DUP:
-        return "msg-type-dup";
-    case DHCP_MSG_ERR_TYPE_RANGE:
-        return "msg-type-range";
-    case DHCP_MSG_ERR_OPT_DUP:
-        return "msg-opt-dup";
-    case DHCP_MSG_ERR_MAX_SIZE:
-        return "msg-max-size";
-    case DHCP_CLIENT_ERR_STATE:
-        return "client-state";
-    case DHCP_CLIENT_ERR_OP:
-        return "client-op";
-    case DHCP_CLIENT_ERR_XID:
-        return "client-xid";
-    case DHCP_CLIENT_ERR_CHADDR:
-        return "client-chaddr";
-    case DHCP_CLIENT_ERR_UNEXPECTED:
-        return "client-unexpected";
-    case DHCP_CLIENT_ERR_NO_SERVER_ID:
-        return "client-no-server-id";
-    case DHCP_CLIENT_ERR_SERVER_ID:
-        return "client-server-id";
-    case DHCP_CLIENT_ERR_YIADDR:
-        return "client-yiaddr";
-    case DHCP_CLIENT_ERR_NO_LEASE:
-        return "client-no-lease";
-    case DHCP_CLIENT_ERR_MASK:
-        return "client-mask";
-    case DHCP_CLIENT_ERR_FRAME:
-        return "client-frame";
-    case DHCP_CLIENT_ERR_NOT_OURS:
-        return "client-not-ours";
-    case DHCP_SERVER_ERR_OP:
-        return "server-op";
-    case DHCP_SERVER_ERR_TYPE:
-        return "server-type";
-    case DHCP_CLIENT_ERR_LEASE_ZERO:
-        return "client-lease-zero";
-    case DHCP_CLIENT_ERR_CLIENT_ID:
-        return "client-client-id";
-    case DHCP_SERVER_ERR_REQUEST:
-        return "server-request";
-    default:
+    if (err > 0 || err < DHCP_ERR_LOWEST || names[-err] == NULL)
         return "unknown";
-    }
+    return names[-err];
 }

@@ -124,6 +124,7 @@ static void add_config(const struct dhcp_server *s, struct dhcp_msg *r, bool lea
 static void route_reply(const struct dhcp_server *s, const struct dhcp_msg *req,
                         const struct dhcp_msg *r, struct dhcp_tx *tx)
 {
+    tx->kind = DHCP_TX_UDP;
     tx->src_ip = s->cfg.server_id;
     tx->src_port = DHCP_SERVER_PORT;
     tx->dst_port = DHCP_CLIENT_PORT;

@@ -73,6 +73,19 @@
  *   reply's mask, else the classful one; RFC 1122 §3.2.1.3) is refused.
  * - RENEWED versus CHANGED: CHANGED when the address, mask, routers or DNS
  *   servers differ from the lease held; a new lease time alone is RENEWED.
+ * - Address conflict detection (RFC 5227 §2.1), with cfg.probe.enabled
+ *   (off by default: see docs/dhcp-stub.md for why and what it costs): an
+ *   ACK for a new lease (REQUESTING, INIT-REBOOT) leads to CHECKING, not
+ *   BOUND. There the client waits a random 0..wait_ms, then asks for num
+ *   ARP probes (sender IP 0, target the address; poll hands them out as
+ *   tx->kind DHCP_TX_ARP) min_ms..max_ms apart, and announce_wait_ms after
+ *   the last one it is BOUND. Every ARP packet the caller sees meanwhile
+ *   goes to dhcp_client_input_arp; one with sender IP = the address, or a
+ *   probe for it from another MAC, is a conflict: EV_CONFLICT, a DECLINE
+ *   at the next poll (RFC 2131 §3.1.5), and DISCOVER again
+ *   decline_wait_ms later (10 s), or rate_limit_ms (60 s) once
+ *   max_conflicts (10) conflicts came without a lease in between. A
+ *   renewal is never probed: the address is already ours.
  */
 #ifndef DHCP_STUB_DHCP_CLIENT_H
 #define DHCP_STUB_DHCP_CLIENT_H
@@ -82,6 +95,7 @@
 #include <stdint.h>
 
 #include "dhcp-stub/dhcp_msg.h"
+#include "netproto/arp.h"
 
 #define DHCP_NEVER UINT64_MAX /* a deadline that never comes */
 
@@ -94,14 +108,36 @@ enum dhcp_client_state {
     DHCP_CLIENT_RENEWING,    /* T1 passed: REQUEST unicast to the server */
     DHCP_CLIENT_REBINDING,   /* T2 passed: REQUEST broadcast to any server */
     DHCP_CLIENT_INIT_REBOOT, /* REQUEST for a previous address broadcast */
+    DHCP_CLIENT_CHECKING,    /* ACKed; ARP-probing the address (RFC 5227) before BOUND */
 };
 
 enum dhcp_client_event {
     DHCP_CLIENT_EV_NONE,
-    DHCP_CLIENT_EV_BOUND,   /* a new lease: configure the interface */
-    DHCP_CLIENT_EV_RENEWED, /* the same lease extended: nothing to reconfigure */
-    DHCP_CLIENT_EV_CHANGED, /* renewal gave a different address, mask, routers or DNS */
-    DHCP_CLIENT_EV_LOST,    /* the lease expired or was refused: unconfigure */
+    DHCP_CLIENT_EV_BOUND,    /* a new lease: configure the interface */
+    DHCP_CLIENT_EV_RENEWED,  /* the same lease extended: nothing to reconfigure */
+    DHCP_CLIENT_EV_CHANGED,  /* renewal gave a different address, mask, routers or DNS */
+    DHCP_CLIENT_EV_LOST,     /* the lease expired or was refused: unconfigure */
+    DHCP_CLIENT_EV_CONFLICT, /* CHECKING: the address is in use; DECLINE, start over */
+};
+
+/*
+ * RFC 5227 §2.1.1 probing of an address before it is bound. The defaults
+ * are the RFC's constants (§1.1): PROBE_WAIT 1 s, PROBE_NUM 3, PROBE_MIN
+ * 1 s, PROBE_MAX 2 s, ANNOUNCE_WAIT 2 s, MAX_CONFLICTS 10,
+ * RATE_LIMIT_INTERVAL 60 s; and RFC 2131 §3.1.5's ten seconds after a
+ * DECLINE. Every wait inside a range is drawn from the client's seeded
+ * generator.
+ */
+struct dhcp_probe_config {
+    bool enabled;              /* probe before BOUND: off */
+    uint32_t wait_ms;          /* random 0..wait_ms before the first probe: 1000 */
+    uint8_t num;               /* probes: 3 */
+    uint32_t min_ms;           /* between probes, at least: 1000 */
+    uint32_t max_ms;           /* ... and at most: 2000 */
+    uint32_t announce_wait_ms; /* after the last probe, before BOUND: 2000 */
+    uint32_t decline_wait_ms;  /* after a DECLINE, before the next DISCOVER: 10000 */
+    uint8_t max_conflicts;     /* conflicts in a row before the rate limit: 10 */
+    uint32_t rate_limit_ms;    /* then at least this between attempts: 60000 */
 };
 
 struct dhcp_client_config {
@@ -118,6 +154,7 @@ struct dhcp_client_config {
     uint16_t max_msg_size;       /* option 57 value, 0 to leave it out: 576 */
     uint32_t nak_backoff_ms;     /* wait after a first NAK, doubling per NAK in a row: 1000 */
     uint32_t nak_backoff_max_ms; /* the doubling stops here: 64000 */
+    struct dhcp_probe_config probe;
 };
 
 struct dhcp_lease {
@@ -150,6 +187,8 @@ struct dhcp_client_stats {
     uint32_t rx_not_ours;   /* _OP, _XID, _CHADDR, _CLIENT_ID, _NOT_OURS */
     uint32_t rx_unexpected; /* _UNEXPECTED: not a message this state waits for */
     uint32_t rx_rejected;   /* _NO_SERVER_ID, _SERVER_ID, _YIADDR, _NO_LEASE, _LEASE_ZERO, _MASK */
+    uint32_t arp_in;        /* ARP packets given to dhcp_client_input_arp (or as frames) */
+    uint32_t conflicts;     /* of them, conflicts that made the client DECLINE */
 };
 
 /* Every field of the client is private; use the functions below. */
@@ -166,6 +205,9 @@ struct dhcp_client {
     uint32_t offer_addr;    /* REQUESTING: yiaddr offered; INIT-REBOOT: previous address */
     uint32_t offer_server;  /* REQUESTING: the server selected */
     uint32_t naks;          /* NAKs in a row since the last lease, for the back-off */
+    uint8_t probes;         /* CHECKING: ARP probes sent */
+    uint8_t conflicts;      /* conflicts since the last lease, for the rate limit */
+    bool decline_pending;   /* INIT: DECLINE offer_addr to offer_server first */
     bool have_lease;
     struct dhcp_lease lease;
     struct dhcp_client_stats stats; /* last, so tests can compare what precedes it */
@@ -177,7 +219,8 @@ struct dhcp_client {
  * 1 s doubling to 64 s. */
 void dhcp_client_config_defaults(struct dhcp_client_config *cfg);
 
-/* Checks cfg and sets the client up in STOPPED. */
+/* Checks cfg and sets the client up in STOPPED. With cfg->probe.enabled:
+ * num >= 1, min_ms <= max_ms, decline_wait_ms and max_conflicts >= 1. */
 int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg);
 
 /* STOPPED to INIT: the next poll (at now) sends DISCOVER. */
@@ -202,6 +245,8 @@ int dhcp_client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg
  * to our MAC or broadcast, whatever the destination IP (dnsmasq unicasts the
  * OFFER to yiaddr before we own it), then handed to dhcp_client_input.
  * DHCP_CLIENT_ERR_FRAME for a malformed frame, _NOT_OURS for someone else's.
+ * An ARP frame (any destination) goes to dhcp_client_input_arp instead and
+ * is counted in stats.arp_in, not in the rx counters.
  */
 int dhcp_client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame,
                             size_t len, enum dhcp_client_event *event);
@@ -209,11 +254,28 @@ int dhcp_client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_
 /*
  * Runs the timers due at now_ms and writes at most one message into tx
  * (tx->len 0: nothing to send). *event gets DHCP_CLIENT_EV_LOST when the
- * lease expired. DHCP_ERR_NOSPACE when tx->cap is too small
- * (DHCP_MSG_BUILD_MAX always suffices); nothing changes then.
+ * lease expired, DHCP_CLIENT_EV_BOUND when probing ends without conflict.
+ * DHCP_ERR_NOSPACE when tx->cap is too small (DHCP_MSG_BUILD_MAX always
+ * suffices); nothing changes then. While CHECKING, what it writes may be
+ * an ARP probe instead of a DHCP message: tx->kind says which.
  */
 int dhcp_client_poll(struct dhcp_client *c, uint64_t now_ms, struct dhcp_tx *tx,
                      enum dhcp_client_event *event);
+
+/*
+ * One ARP packet seen on the link (RFC 5227 §2.1.1), for the probe. While
+ * CHECKING, one with sender IP = the address being probed, or a probe for
+ * it (sender IP 0, target the address) from a sender MAC not ours, is a
+ * conflict: *event = DHCP_CLIENT_EV_CONFLICT, the client goes to INIT and
+ * its next poll sends a DECLINE. In any other state, or for anything else,
+ * nothing happens (*event NONE). Every call is counted in stats.arp_in.
+ * dhcp_client_input_frame does the same with an Ethernet ARP frame.
+ */
+int dhcp_client_input_arp(struct dhcp_client *c, uint64_t now_ms, const struct np_arp *arp,
+                          enum dhcp_client_event *event);
+
+/* The address being probed (CHECKING), else 0. */
+uint32_t dhcp_client_probe_addr(const struct dhcp_client *c);
 
 /* When poll must next be called; DHCP_NEVER when nothing is pending. */
 uint64_t dhcp_client_deadline(const struct dhcp_client *c);

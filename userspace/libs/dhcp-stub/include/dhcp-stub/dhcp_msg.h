@@ -146,15 +146,24 @@ enum dhcp_dest {
     DHCP_DEST_UNICAST_CHADDR, /* dst_ip = yiaddr, dst_mac = chaddr, without ARP */
 };
 
+/* What a dhcp_tx holds. */
+enum dhcp_tx_kind {
+    DHCP_TX_UDP = 0, /* a DHCP message, to go in UDP and IPv4 */
+    DHCP_TX_ARP,     /* an ARP packet (the client's RFC 5227 probe), to go in Ethernet */
+};
+
 /*
  * One outgoing message. The caller sets buf and cap (where the DHCP payload
  * goes, for instance frame + NP_UDP_FRAME_HLEN); the call fills the rest.
- * len 0 means nothing to send.
+ * len 0 means nothing to send. kind DHCP_TX_ARP (only from a client that
+ * probes): buf holds the 28-byte ARP packet, dest is BROADCAST, dst_ip the
+ * address probed, the addresses and ports of UDP are 0.
  */
 struct dhcp_tx {
     uint8_t *buf;
     size_t cap;
     size_t len;
+    enum dhcp_tx_kind kind;
     enum dhcp_dest dest;
     uint32_t src_ip; /* 0.0.0.0 until the client holds an address */
     uint32_t dst_ip;
@@ -167,7 +176,9 @@ struct dhcp_tx {
  * Wraps the message of tx, which must sit at frame + NP_UDP_FRAME_HLEN, in
  * UDP, IPv4 and Ethernet headers from src_mac. For DHCP_DEST_UNICAST the
  * caller passes the resolved dst_mac; for the other two it may be NULL.
- * TTL 64, IP id 0, so the frame is the same bytes every time.
+ * TTL 64, IP id 0, so the frame is the same bytes every time. A
+ * DHCP_TX_ARP packet is moved to frame + 14 instead and gets an Ethernet
+ * header (broadcast, EtherType ARP), padded to 60 bytes.
  */
 int dhcp_tx_frame(const struct dhcp_tx *tx, const uint8_t *src_mac, const uint8_t *dst_mac,
                   uint8_t *frame, size_t cap, size_t *out_len);
