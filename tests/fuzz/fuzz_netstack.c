@@ -5,11 +5,13 @@
  * behind the device, answering what the stack sends (ARP, DHCP, ICMP).
  *
  * Input: one flags byte (bit 0: DHCP on the wire, else 10.0.2.15/24
- * static; bit 1: stub peer attached; bit 2: virt0 down half way), then
- * records of [selector][len hi][len lo][len bytes]: selector bit 0 picks lo,
- * bits 1..3 advance the clock by that many seconds, bit 4 pings 10.0.2.2,
- * bit 5 sends a UDP datagram to 10.0.2.2:7. A short last record takes what
- * is left.
+ * static; bit 1: stub peer attached; bit 2: virt0 down half way; bit 3:
+ * the DHCP client probes the offered address, RFC 5227), then records of
+ * [selector][len hi][len lo][len bytes]: selector bit 0 picks lo, bits 1..3
+ * advance the clock by that many seconds, bit 4 pings 10.0.2.2, bit 5
+ * sends a UDP datagram to 10.0.2.2:7, bit 6 calls ns_dhcp_release after
+ * the poll. A short last record takes what is left. While the client
+ * probes, virt0 must stay unconfigured.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,11 @@ static void check(void)
     ns_counters(&ns, &c);
     if (lo_pending(&ns.lo) > LO_DEPTH_DEFAULT || ns.udp != &udp)
         abort();
+    /* RFC 5227: an address being probed is not configured yet. */
+    struct ns_if_info vi;
+    if (ns_dhcp_state(&ns) == DHCP_CLIENT_CHECKING &&
+        (ns_if_get(&ns, NS_IF_VIRT0, &vi) != NS_OK || vi.addr != 0))
+        abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.arp_hold = hold;
     cfg.arp_n = 4;
     cfg.dhcp = (flags & 1u) ? NS_DHCP_WIRE : NS_DHCP_OFF;
+    cfg.dhcp_client.probe.enabled = (flags & 8u) != 0;
     if (ns_init(&ns, &cfg) != NS_OK)
         abort();
     if (!(flags & 1u))
@@ -115,6 +123,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ns_if_set_up(&ns, NS_IF_VIRT0, false);
         (void)ns_poll(&ns, now);
         check();
+        if (sel & 0x40u) {
+            (void)ns_dhcp_release(&ns);
+            struct ns_if_info vi;
+            if (ns_if_get(&ns, NS_IF_VIRT0, &vi) != NS_OK ||
+                ((flags & 1u) && (vi.addr != 0 || ns_dhcp_state(&ns) != DHCP_CLIENT_STOPPED)))
+                abort();
+        }
         uint8_t buf[NS_DGRAM_MAX];
         size_t n;
         (void)ns_udp_recv(&udp, buf, sizeof(buf), &n, NULL, NULL);

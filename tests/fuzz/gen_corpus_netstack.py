@@ -76,8 +76,9 @@ def dhcp_reply(msg_type, xid=0):
     return bytes(m)
 
 
-def rec(frame, lo=False, secs=0, ping=False, send=False):
+def rec(frame, lo=False, secs=0, ping=False, send=False, release=False):
     sel = (1 if lo else 0) | ((secs & 7) << 1) | (0x10 if ping else 0) | (0x20 if send else 0)
+    sel |= 0x40 if release else 0
     return bytes([sel]) + struct.pack("!H", len(frame)) + frame
 
 
@@ -96,6 +97,11 @@ def main():
                 ipv4(PEER, b"\xff" * 4, 17, udp(PEER, b"\xff" * 4, 67, 68, dhcp_reply(2))))
     ack = eth(BCAST, PEER_MAC, 0x0800,
               ipv4(PEER, b"\xff" * 4, 17, udp(PEER, b"\xff" * 4, 67, 68, dhcp_reply(5))))
+    # RFC 5227: a host that owns 10.0.2.15 answers the probe; another probes it.
+    conflict = eth(OUR_MAC, bytes([0x52, 0x54, 0, 0x66, 0x77, 0x88]), 0x0806,
+                   arp(2, bytes([0x52, 0x54, 0, 0x66, 0x77, 0x88]), OUR, OUR_MAC, ip(0, 0, 0, 0)))
+    other_probe = eth(BCAST, bytes([0x52, 0x54, 0, 0x66, 0x77, 0x88]), 0x0806,
+                      arp(1, bytes([0x52, 0x54, 0, 0x66, 0x77, 0x88]), ip(0, 0, 0, 0), ZERO, OUR))
     bad_csum = bytearray(echo_req)
     bad_csum[24] ^= 0xFF
     seeds = {
@@ -108,6 +114,14 @@ def main():
         "lo_paths": b"\x00" + rec(lo_echo, lo=True) + rec(lo_udp, lo=True) + rec(lo_reply, lo=True),
         "wire_dhcp_peer": b"\x03" + rec(b"") + rec(b"", secs=1) + rec(b"", secs=1, ping=True),
         "wire_dhcp_raw": b"\x01" + rec(offer) + rec(ack, secs=4),
+        "wire_probe_clean": b"\x0b" + b"".join(rec(b"", secs=1) for _ in range(10))
+        + rec(b"", release=True) + rec(b"", secs=1),
+        # DISCOVER, REQUEST, ACK take three polls; then the address is probed.
+        "wire_probe_conflict": b"\x0b" + rec(b"") * 3 + rec(conflict)
+        + b"".join(rec(b"", secs=5) for _ in range(4)),
+        "wire_probe_other_host": b"\x0b" + rec(b"") * 3 + rec(other_probe)
+        + rec(b"", secs=7) + rec(b"", secs=7),
+        "wire_release": b"\x03" + rec(b"") + rec(b"", secs=1, release=True) + rec(b"", secs=1),
         "down_half_way": b"\x06" + b"".join(rec(echo_req) for _ in range(10)),
         "short_frames": b"\x00" + rec(b"\x01") + rec(echo_req[:20]) + rec(b"", lo=True)
         + rec(echo_req[:13], lo=True),

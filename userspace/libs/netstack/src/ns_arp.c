@@ -45,11 +45,20 @@ static int request(struct ns_host *ns, uint32_t ip)
     return arp_send(ns, NP_ARP_REQUEST, bcast_mac, zero, ip);
 }
 
-/* A gratuitous ARP: a request with sender and target both our address. */
-void ns_arp_announce(struct ns_host *ns)
+/* RFC 5227 §2.3 ANNOUNCE_INTERVAL. */
+#define NS_ANNOUNCE_INTERVAL_MS 2000u
+
+/* A gratuitous ARP (an ARP Announcement, RFC 5227 §3): a request with
+ * sender and target both our address; count of them, the rest
+ * ANNOUNCE_INTERVAL apart from the timers. */
+void ns_arp_announce(struct ns_host *ns, unsigned count)
 {
-    if (ns->cfg.virt0 && ns->ifs[NS_IF_VIRT0].addr != 0)
-        (void)request(ns, ns->ifs[NS_IF_VIRT0].addr);
+    ns->announce_left = 0;
+    if (!ns->cfg.virt0 || ns->ifs[NS_IF_VIRT0].addr == 0 || count == 0)
+        return;
+    (void)request(ns, ns->ifs[NS_IF_VIRT0].addr);
+    ns->announce_left = (uint8_t)(count - 1u);
+    ns->announce_ms = ns->now_ms + NS_ANNOUNCE_INTERVAL_MS;
 }
 
 static struct ns_arp_entry *find(const struct ns_host *ns, uint32_t ip)
@@ -156,6 +165,9 @@ void ns_arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len)
         ns->cnt.arp_bad++;
         return;
     }
+    /* Before any other check: while the DHCP client probes an address,
+     * every ARP packet counts (RFC 5227 §2.1.1, "any ARP packet"). */
+    ns_dhcp_arp(ns, &a);
     if (a.sha[0] & 1u) { /* broadcast or multicast sender: never cache it */
         ns->cnt.arp_bad_sender++;
         return;
@@ -193,6 +205,12 @@ void ns_arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len)
 
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms)
 {
+    if (ns->announce_left != 0 && now_ms >= ns->announce_ms) {
+        if (ns->ifs[NS_IF_VIRT0].addr != 0)
+            (void)request(ns, ns->ifs[NS_IF_VIRT0].addr);
+        ns->announce_left--;
+        ns->announce_ms = now_ms + NS_ANNOUNCE_INTERVAL_MS;
+    }
     for (unsigned i = 0; i < ns->cfg.arp_n; i++) {
         struct ns_arp_entry *e = &ns->cfg.arp[i];
         if (e->state == NS_ARP_FREE || now_ms < e->deadline_ms)
@@ -216,7 +234,7 @@ void ns_arp_timers(struct ns_host *ns, uint64_t now_ms)
 
 uint64_t ns_arp_deadline(const struct ns_host *ns)
 {
-    uint64_t d = UINT64_MAX;
+    uint64_t d = ns->announce_left != 0 ? ns->announce_ms : UINT64_MAX;
     for (unsigned i = 0; i < ns->cfg.arp_n; i++) {
         const struct ns_arp_entry *e = &ns->cfg.arp[i];
         if (e->state != NS_ARP_FREE && e->deadline_ms < d)
@@ -234,4 +252,17 @@ int ns_arp_lookup(const struct ns_host *ns, uint32_t ip, uint8_t mac[6])
         return NS_ERR_NOT_FOUND;
     memcpy(mac, e->mac, 6);
     return NS_OK;
+}
+
+bool ns_arp_pending(const struct ns_host *ns)
+{
+    if (!ns)
+        return false;
+    for (unsigned i = 0; i < ns->cfg.arp_n; i++) {
+        const struct ns_arp_entry *e = &ns->cfg.arp[i];
+        const struct ns_frame *h = hold_of(ns, e);
+        if (e->state == NS_ARP_PENDING && h && h->len != 0)
+            return true;
+    }
+    return false;
 }

@@ -235,7 +235,7 @@ int ns_if_set_addr(struct ns_host *ns, enum ns_ifid ifid, uint32_t addr, uint32_
     i->mask = mask;
     i->gw = gw;
     if (ifid == NS_IF_VIRT0 && addr != 0)
-        ns_arp_announce(ns);
+        ns_arp_announce(ns, 1);
     return NS_OK;
 }
 

@@ -18,6 +18,10 @@ int ns_dhcp_init(struct ns_host *ns)
         return NS_OK;
     struct dhcp_client_config cc = ns->cfg.dhcp_client;
     memcpy(cc.mac, ns->ifs[NS_IF_VIRT0].mac, 6);
+    /* Stub mode never probes (RFC 5227): nothing else is on its link, no
+     * frame even leaves the host, and the probe would only cost 4-7 s. */
+    if (ns->cfg.dhcp == NS_DHCP_STUB)
+        cc.probe.enabled = false;
     if (dhcp_client_init(&ns->dhcp, &cc) != DHCP_OK)
         return NS_ERR_INVAL;
     return NS_OK;
@@ -69,24 +73,60 @@ static void lease_event(struct ns_host *ns, enum dhcp_client_event ev)
         v->mask = e.mask;
         v->gw = e.gw;
         v->dns = e.dns;
+        /* RFC 5227 §2.3: a host that probed announces ANNOUNCE_NUM (2)
+         * times, ANNOUNCE_INTERVAL apart; without the probe, once. */
         if (e.type != NS_EV_DHCP_LOST && ns->cfg.dhcp == NS_DHCP_WIRE)
-            ns_arp_announce(ns);
+            ns_arp_announce(ns, ns->cfg.dhcp_client.probe.enabled ? 2u : 1u);
     }
     ns_emit(ns, &e);
 }
 
 /* Sends the client's message (already at tx + NS_L4_OFF + 8) as UDP 68 ->
- * 67 through virt0, broadcast or unicast as the client asks. */
-static void send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
+ * 67 through virt0, broadcast or unicast as the client asks; an ARP probe
+ * (DHCP_TX_ARP, at the same place) as a broadcast ARP frame. */
+static int send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
 {
+    if (tx->kind == DHCP_TX_ARP) {
+        size_t n;
+        if (dhcp_tx_frame(tx, ns->ifs[NS_IF_VIRT0].mac, NULL, ns->tx, sizeof(ns->tx), &n) !=
+            DHCP_OK)
+            return NS_ERR_INVAL; /* cannot happen: the client wrote 28 bytes */
+        int rc = ns_if_output(ns, NS_IF_VIRT0, ns->tx, n);
+        if (rc == NS_OK)
+            ns->cnt.arp_probe_out++;
+        return rc;
+    }
     uint8_t *seg = ns->tx + NS_L4_OFF;
     struct np_udp h = {DHCP_CLIENT_PORT, DHCP_SERVER_PORT, false, NULL, 0};
     uint32_t dst = tx->dest == DHCP_DEST_BROADCAST ? NP_IPV4_BROADCAST : tx->dst_ip;
     size_t n;
     if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, tx->src_ip, dst, tx->len, &n) != NP_OK)
-        return;
-    if (ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n) == NS_OK)
+        return NS_ERR_INVAL;
+    int rc = ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n);
+    if (rc == NS_OK)
         ns->cnt.dhcp_out++;
+    return rc;
+}
+
+/* Stub mode: the message goes to the stub server, its reply (if any) back
+ * to the client. */
+static void send_stub(struct ns_host *ns, uint64_t now_ms, const struct dhcp_tx *tx)
+{
+    struct dhcp_tx rx;
+    memset(&rx, 0, sizeof(rx));
+    rx.buf = ns->tx + NS_DHCP_REPLY_OFF;
+    rx.cap = DHCP_MSG_BUILD_MAX;
+    ns->cnt.dhcp_out++;
+    if (ns->cfg.stub_input(ns->cfg.stub, now_ms, tx->buf, tx->len, &rx) != DHCP_OK || rx.len == 0)
+        return;
+    ns_dhcp_input(ns, rx.buf, rx.len);
+}
+
+static void client_tx(struct ns_host *ns, struct dhcp_tx *tx)
+{
+    memset(tx, 0, sizeof(*tx));
+    tx->buf = ns->tx + NS_L4_OFF + NP_UDP_HLEN;
+    tx->cap = DHCP_MSG_BUILD_MAX;
 }
 
 void ns_dhcp_input(struct ns_host *ns, const uint8_t *msg, size_t len)
@@ -116,27 +156,74 @@ void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms)
             return;
         enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
         struct dhcp_tx tx;
-        memset(&tx, 0, sizeof(tx));
-        tx.buf = ns->tx + NS_L4_OFF + NP_UDP_HLEN;
-        tx.cap = DHCP_MSG_BUILD_MAX;
+        client_tx(ns, &tx);
         if (dhcp_client_poll(&ns->dhcp, now_ms, &tx, &ev) != DHCP_OK)
             return;
         lease_event(ns, ev);
         if (tx.len == 0)
             return;
-        if (ns->cfg.dhcp == NS_DHCP_WIRE) {
-            send_wire(ns, &tx);
-            continue;
-        }
-        struct dhcp_tx rx;
-        memset(&rx, 0, sizeof(rx));
-        rx.buf = ns->tx + NS_DHCP_REPLY_OFF;
-        rx.cap = DHCP_MSG_BUILD_MAX;
-        ns->cnt.dhcp_out++;
-        if (ns->cfg.stub_input(ns->cfg.stub, now_ms, tx.buf, tx.len, &rx) != DHCP_OK || rx.len == 0)
-            continue;
-        ns_dhcp_input(ns, rx.buf, rx.len);
+        if (ns->cfg.dhcp == NS_DHCP_WIRE)
+            (void)send_wire(ns, &tx);
+        else
+            send_stub(ns, now_ms, &tx);
     }
+}
+
+/* Every ARP packet virt0 receives while the client probes an address
+ * (RFC 5227 §2.1.1). A conflict sends the client back to INIT with a
+ * DECLINE due, which the timers send in this same poll. */
+void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a)
+{
+    if (ns->cfg.dhcp != NS_DHCP_WIRE)
+        return;
+    uint32_t cand = dhcp_client_probe_addr(&ns->dhcp);
+    if (cand == 0)
+        return;
+    enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
+    if (dhcp_client_input_arp(&ns->dhcp, ns->now_ms, a, &ev) != DHCP_OK ||
+        ev != DHCP_CLIENT_EV_CONFLICT)
+        return;
+    ns->cnt.dhcp_declined++;
+    struct ns_event e;
+    memset(&e, 0, sizeof(e));
+    e.type = NS_EV_DHCP_DECLINED;
+    e.now_ms = ns->now_ms;
+    e.addr = cand;
+    ns_emit(ns, &e);
+}
+
+int ns_dhcp_release(struct ns_host *ns)
+{
+    if (!ns)
+        return NS_ERR_INVAL;
+    if (ns->cfg.dhcp == NS_DHCP_OFF)
+        return NS_OK;
+    bool held = dhcp_client_lease(&ns->dhcp) != NULL;
+    struct dhcp_tx tx;
+    client_tx(ns, &tx);
+    /* The RELEASE is built while virt0 still has the address it comes
+     * from (RFC 2131 §4.4.6: ciaddr ours, option 54, unicast). */
+    if (dhcp_client_stop(&ns->dhcp, ns->now_ms, &tx) != DHCP_OK)
+        return NS_ERR_INVAL; /* cannot happen: the buffer always suffices */
+    ns->dhcp_started = true; /* stays stopped: no DISCOVER at the next poll */
+    int rc = NS_OK;
+    if (tx.len != 0) {
+        if (ns->cfg.dhcp == NS_DHCP_WIRE)
+            rc = send_wire(ns, &tx);
+        else
+            send_stub(ns, ns->now_ms, &tx);
+    }
+    if (!held)
+        return rc;
+    struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    v->addr = v->mask = v->gw = v->dns = 0;
+    ns->announce_left = 0;
+    struct ns_event e;
+    memset(&e, 0, sizeof(e));
+    e.type = NS_EV_DHCP_RELEASED;
+    e.now_ms = ns->now_ms;
+    ns_emit(ns, &e);
+    return rc;
 }
 
 uint64_t ns_dhcp_deadline(const struct ns_host *ns)

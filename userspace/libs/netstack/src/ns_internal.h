@@ -29,7 +29,7 @@ void ns_arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len);
 int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t len);
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms);
 uint64_t ns_arp_deadline(const struct ns_host *ns);
-void ns_arp_announce(struct ns_host *ns);
+void ns_arp_announce(struct ns_host *ns, unsigned count);
 
 /* ns_ip.c */
 void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
@@ -43,6 +43,7 @@ void ns_udp_deliver(struct ns_host *ns, const struct np_ipv4 *ip, const struct n
 int ns_dhcp_init(struct ns_host *ns);
 void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms);
 void ns_dhcp_input(struct ns_host *ns, const uint8_t *msg, size_t len);
+void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a);
 uint64_t ns_dhcp_deadline(const struct ns_host *ns);
 
 /* ns_ping.c */

@@ -81,12 +81,14 @@ enum ns_dhcp_mode {
 };
 
 enum ns_event_type {
-    NS_EV_DHCP_BOUND,   /* a lease configured virt0 */
-    NS_EV_DHCP_RENEWED, /* the same lease extended: virt0 unchanged */
-    NS_EV_DHCP_CHANGED, /* a renewal changed the address, mask, router or DNS: reconfigured */
-    NS_EV_DHCP_LOST,    /* the lease expired or was refused: virt0 unconfigured */
-    NS_EV_PING_REPLY,   /* an echo reply for the running ping */
-    NS_EV_PING_DONE,    /* the ping sent its last request and got all replies or timed out */
+    NS_EV_DHCP_BOUND,    /* a lease configured virt0 */
+    NS_EV_DHCP_RENEWED,  /* the same lease extended: virt0 unchanged */
+    NS_EV_DHCP_CHANGED,  /* a renewal changed the address, mask, router or DNS: reconfigured */
+    NS_EV_DHCP_LOST,     /* the lease expired or was refused: virt0 unconfigured */
+    NS_EV_DHCP_DECLINED, /* the ARP probe found the offered address (addr) in use: DECLINE sent */
+    NS_EV_DHCP_RELEASED, /* ns_dhcp_release gave the lease back: virt0 unconfigured */
+    NS_EV_PING_REPLY,    /* an echo reply for the running ping */
+    NS_EV_PING_DONE,     /* the ping sent its last request and got all replies or timed out */
 };
 
 /* Bits of ns_event.have for DHCP events: which options the server sent.
@@ -171,6 +173,7 @@ struct ns_counters {
     uint32_t arp_hold_drop;  /* a held packet replaced, or nowhere to hold */
     uint32_t arp_unresolved; /* gave up resolving: held packet dropped */
     uint32_t arp_expired;    /* resolved entries that timed out */
+    uint32_t arp_probe_out;  /* RFC 5227 probes sent for the DHCP client */
     uint32_t ip_bad_header;  /* short, version, IHL, lengths */
     uint32_t ip_bad_checksum;
     uint32_t ip_fragment;      /* fragments are not reassembled */
@@ -194,6 +197,7 @@ struct ns_counters {
     uint32_t dhcp_in;            /* DHCP messages handed to the client */
     uint32_t dhcp_dropped;       /* ... that the client dropped (its stats say why) */
     uint32_t dhcp_out;           /* DHCP messages sent (wire) or given to the stub */
+    uint32_t dhcp_declined;      /* offered addresses the probe found in use */
     uint32_t ping_bad;           /* echo replies for our id with a wrong payload or seq */
     uint32_t irqs;               /* ns_irq calls that found bits set */
 };
@@ -267,6 +271,8 @@ struct ns_host {
     struct ns_raw_sock *raw;
     struct dhcp_client dhcp;
     bool dhcp_started;
+    uint8_t announce_left; /* RFC 5227 §2.3: announcements still to send ... */
+    uint64_t announce_ms;  /* ... and when the next is due */
     struct ns_ping ping;
     struct ns_counters cnt;
     uint64_t now_ms; /* of the current or last poll */
@@ -366,5 +372,23 @@ void ns_counters(const struct ns_host *ns, struct ns_counters *out);
 /* The DHCP client's state, and its lease (NULL when none). */
 enum dhcp_client_state ns_dhcp_state(const struct ns_host *ns);
 const struct dhcp_lease *ns_dhcp_lease(const struct ns_host *ns);
+
+/*
+ * Orderly stop of DHCP (RFC 2131 §4.4.6): the client stops, and when it
+ * held a lease its RELEASE goes to the server (wire: UDP unicast through
+ * virt0 from our address, the server's MAC from ARP; stub: to the stub
+ * server), virt0 is unconfigured and NS_EV_DHCP_RELEASED is raised. DHCP
+ * stays stopped until ns_init. Without a lease nothing is sent. Call it
+ * outside ns_poll; it uses the time of the last poll. If the server's MAC
+ * is not cached, the RELEASE waits for ARP like any packet: keep polling
+ * while ns_arp_pending() (at most arp_tries * arp_retry_ms, 3 s by
+ * default) so it can go out. Returns what sending returned (0 also when
+ * the packet is held for ARP), NS_ERR_INVAL for a NULL host; with
+ * NS_DHCP_OFF it does nothing and returns 0.
+ */
+int ns_dhcp_release(struct ns_host *ns);
+
+/* True while some packet waits for its next hop's ARP reply. */
+bool ns_arp_pending(const struct ns_host *ns);
 
 #endif
