@@ -170,6 +170,12 @@ static const struct row rows[] = {
      DHCP_MSG_ERR_TYPE_RANGE},
     {"server id twice", OPTS(53, 1, 2, SID, SID, LEASE, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
+    /* RFC 3396 would concatenate these; the codec does not (a second
+     * instance would silently replace the first list). */
+    {"router twice", OPTS(53, 1, 2, SID, LEASE, ROUTER, ROUTER, 255), F_NONE, 0, 0, NULL, 0,
+     DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
+    {"DNS twice", OPTS(53, 1, 2, SID, LEASE, DNS, 6, 4, 8, 8, 8, 8, 255), F_NONE, 0, 0, NULL, 0,
+     DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
     {"max size 575", OPTS(53, 1, 2, 57, 2, 2, 63, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_MSG_ERR_MAX_SIZE, DHCP_MSG_ERR_MAX_SIZE},
     /* Valid messages that only the client rejects (the server sees a reply). */

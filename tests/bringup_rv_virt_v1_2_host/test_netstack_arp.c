@@ -175,11 +175,23 @@ static void test_retries_then_give_up(void **state)
     assert_int_equal(t->ncap, 1);
     t->now = 1000;
     assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(t->ncap, 2);
+    /* Each retry is arp_retry_ms after the one before: polled at the edge,
+     * 1 ms early nothing goes, on time the request does. */
+    assert_int_equal(ns_next_deadline(&t->ns), 2000);
+    t->now = 1999;
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(t->ncap, 2);
     t->now = 2000;
     assert_int_equal(nt_poll(t), NS_OK);
     assert_int_equal(t->ncap, 3); /* three requests in all (arp_tries) */
     for (unsigned i = 0; i < 3; i++)
         assert_int_equal(cap_arp(t, i, nt_bcast).tpa, silent);
+    /* Then the last wait, and the entry gives up exactly on time. */
+    assert_int_equal(ns_next_deadline(&t->ns), 3000);
+    t->now = 2999;
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(nt_cnt(t).arp_unresolved, 0);
     t->now = 3000;
     assert_int_equal(nt_poll(t), NS_OK);
     assert_int_equal(t->ncap, 3);

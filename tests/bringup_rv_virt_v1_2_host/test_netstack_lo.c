@@ -373,9 +373,56 @@ static void test_api_errors(void **state)
     nt_free(t);
 }
 
+/* An echo reply for the running ping whose send stamp lies in the future
+ * (a forged or corrupted reply: the helper sent nothing then) is refused
+ * and counted in ping_bad, although id, seq, length and pattern are right;
+ * a stamp equal to now is a reply with rtt 0. */
+static size_t forged_reply(uint8_t *f, uint16_t id, uint16_t seq, uint64_t stamp)
+{
+    uint8_t *data = f + 34 + 8;
+    for (unsigned i = 0; i < 8; i++)
+        data[i] = (uint8_t)(stamp >> (56u - 8u * i));
+    for (unsigned i = 8; i < 16; i++)
+        data[i] = (uint8_t)(i * 7u + 1u); /* the helper's pattern */
+    struct np_icmp m = {NP_ICMP_ECHO_REPLY, 0, id, seq, NULL, 0};
+    size_t n;
+    if (np_icmp_build(f + 34, NS_FRAME_MAX - 34, &m, 16, &n) != NP_OK)
+        abort();
+    static const uint8_t z[6] = {0};
+    return nt_ip_frame(f, z, z, NP_IP_PROTO_ICMP, LOOP(1), LOOP(1), n);
+}
+
+static void test_ping_reply_from_the_future_refused(void **state)
+{
+    (void)state;
+    struct nt *t = lo_rig();
+    struct ns_ping_params p = {LOOP(1), 0x4242, 3, 16, 1000, 1000};
+    struct ns_ping_result r;
+    t->now = 5000;
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK); /* seq 0 sent and answered */
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.received, 1);
+    uint8_t f[NS_FRAME_MAX];
+    assert_int_equal(ns_lo_inject(&t->ns, f, forged_reply(f, 0x4242, 0, 5001)), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.received, 1);
+    assert_int_equal(r.rtt_max_ms, 0);
+    assert_int_equal(nt_cnt(t).ping_bad, 1);
+    /* The same reply stamped now is good. */
+    assert_int_equal(ns_lo_inject(&t->ns, f, forged_reply(f, 0x4242, 0, 5000)), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.received, 2);
+    assert_int_equal(nt_cnt(t).ping_bad, 1);
+    nt_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ping_reply_from_the_future_refused),
         cmocka_unit_test(test_ping_answered_in_same_poll),
         cmocka_unit_test(test_echo_reply_equals_request),
         cmocka_unit_test(test_10000_echoes_in_order),

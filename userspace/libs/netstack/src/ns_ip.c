@@ -35,8 +35,11 @@ static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip)
     }
     ns->cnt.icmp_echo_in++;
     /* RFC 1122 §3.2.2.6 lets a host ignore echo requests to a broadcast or
-     * multicast address; answering them is how smurf attacks amplify. */
-    if (ns_is_bcast(ns, ip->dst) || np_ipv4_is_multicast(ip->dst)) {
+     * multicast address; answering them is how smurf attacks amplify. Only
+     * broadcasts get here: the stack joins no multicast group, so ours()
+     * has already dropped every multicast destination (ip_not_ours). A
+     * stack that joins groups must add them to this check. */
+    if (ns_is_bcast(ns, ip->dst)) {
         ns->cnt.icmp_bcast_ignored++;
         return;
     }
