@@ -1,7 +1,7 @@
 /*
  * The DHCP codec: exact offsets of the fixed header and of the options a
  * client sends, the 300-byte minimum with zeroed padding, the same bytes on
- * every build, and the traps of ../shared/DHCP-NOTES.md that must be
+ * every build, and the traps that broke other implementations that must be
  * accepted (PAD is one byte, unknown options such as a looping 119 are
  * skipped, strings with NUL or shell characters are copied verbatim,
  * overload reads file before sname). The rejecting rules are in

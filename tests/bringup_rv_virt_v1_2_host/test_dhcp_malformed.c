@@ -6,7 +6,8 @@
  * server structs (up to their drop counters), the tx descriptor and the tx
  * buffer are compared byte for byte before and after, and exactly one drop
  * counter, the one of the row's reason, goes up by one. The classes are
- * those of ../shared/DHCP-NOTES.md, "What broke other implementations".
+ * those that broke other DHCP implementations (short options, lengths
+ * past the end, overload loops, bad message types, unusable yiaddrs).
  */
 #include <stdarg.h>
 #include <stddef.h>

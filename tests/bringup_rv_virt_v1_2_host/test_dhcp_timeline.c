@@ -1,5 +1,5 @@
 /*
- * Client timelines in the style of ../shared/STYLE.md: each step is (time,
+ * Client timelines, as smoltcp and lwIP test theirs: each step is (time,
  * message in, message expected out), and every expected message is the
  * exact byte string the client must send, with its xid taken from the
  * test's own splitmix64 and its secs from the step. Before each step the
