@@ -67,7 +67,12 @@ RVNET_NETPROTO_DEPS :=
 # dhcp_stub (CMake: rvnet_dhcp_stub, rvnet::dhcp_stub)
 RVNET_DHCP_STUB_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_codec.c \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_err.c \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_frame.c \
 	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_client.c \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_client_rx.c \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_client_tx.c \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_probe.c \
 	$(RVNET_ROOT)/userspace/libs/dhcp-stub/src/dhcp_server.c
 RVNET_DHCP_STUB_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/dhcp-stub/include \
