@@ -47,8 +47,8 @@ struct np_udp_frame {
     uint32_t dst_ip;
     uint16_t src_port;
     uint16_t dst_port;
-    uint8_t ttl;            /* build only */
-    uint16_t ip_id;         /* build only */
+    uint8_t ttl;            /* build: written; parse: the received header's */
+    uint16_t ip_id;         /* build: written; parse: the received header's */
     const uint8_t *payload; /* parse only */
     size_t payload_len;     /* parse only */
 };
