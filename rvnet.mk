@@ -44,7 +44,8 @@ RVNET_VERSION_INCDIRS := $(RVNET_ROOT)/userspace/libs/rvnet/include
 RVNET_VIRTIO_NET_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/transport.c \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/virtqueue.c \
-	$(RVNET_ROOT)/userspace/libs/virtio-net/src/net.c
+	$(RVNET_ROOT)/userspace/libs/virtio-net/src/net.c \
+	$(RVNET_ROOT)/userspace/libs/virtio-net/src/vnet_err.c
 RVNET_VIRTIO_NET_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/include \
 	$(RVNET_VERSION_INCDIRS)
@@ -82,7 +83,8 @@ RVNET_DHCP_STUB_DEPS := netproto
 
 # loopback (CMake: rvnet_loopback, rvnet::loopback)
 RVNET_LOOPBACK_SRCS := \
-	$(RVNET_ROOT)/userspace/libs/loopback/src/loopback.c
+	$(RVNET_ROOT)/userspace/libs/loopback/src/loopback.c \
+	$(RVNET_ROOT)/userspace/libs/loopback/src/lo_err.c
 RVNET_LOOPBACK_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/loopback/include \
 	$(RVNET_VERSION_INCDIRS)
@@ -95,7 +97,8 @@ RVNET_NETSTACK_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ip.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_sock.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_dhcp.c \
-	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ping.c
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ping.c \
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_err.c
 RVNET_NETSTACK_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/netstack/include \
 	$(RVNET_ROOT)/userspace/libs/loopback/include \

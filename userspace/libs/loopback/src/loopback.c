@@ -7,22 +7,6 @@
 
 #include <string.h>
 
-const char *lo_strerror(int err)
-{
-    switch (err) {
-    case LO_OK:
-        return "ok";
-    case LO_ERR_INVAL:
-        return "inval";
-    case LO_ERR_FULL:
-        return "full";
-    case LO_ERR_TOO_BIG:
-        return "too-big";
-    default:
-        return "unknown";
-    }
-}
-
 int lo_init(struct lo_dev *lo, struct lo_slot *slots, unsigned depth)
 {
     if (!lo || !slots || depth == 0 || depth > LO_DEPTH_MAX)

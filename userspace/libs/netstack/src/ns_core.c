@@ -6,17 +6,6 @@
 
 #include <string.h>
 
-const char *ns_strerror(int err)
-{
-    static const char *const names[] = {
-        "ok",     "inval", "down",      "no-route", "full", "again",  "too-big",
-        "in-use", "empty", "no-device", "arp-full", "busy", "device", "not-found",
-    };
-    if (err > 0 || err < NS_ERR_NOT_FOUND)
-        return "unknown";
-    return names[-err];
-}
-
 void ns_config_defaults(struct ns_config *cfg)
 {
     static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
