@@ -560,9 +560,8 @@ static void test_api_misuse(void **state)
     assert_int_equal(s.rx_taken + s.tx_error5, 0);
     assert_string_equal(tftp_client_state_name(TFTP_CLIENT_TRANSFER), "TRANSFER");
     assert_string_equal(tftp_strerror(TFTP_ERR_WRAP), "wrap-to-1");
-    assert_string_equal(tftp_strerror(1), "?");
-    for (int e = 0; e >= TFTP_ERR_TIMEOUT; e--)
-        assert_string_not_equal(tftp_strerror(e), "?");
+    /* test_strerror checks every name and the "unknown" of other values. */
+    assert_string_equal(tftp_strerror(1), "unknown");
 }
 
 int main(void)

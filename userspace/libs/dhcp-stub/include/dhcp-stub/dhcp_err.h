@@ -62,7 +62,8 @@ enum dhcp_err {
 /* The lowest (most negative) code: every value from it to 0 is named. */
 #define DHCP_ERR_LOWEST DHCP_CLIENT_ERR_CLIENT_ID
 
-/* A short, stable name for an error code ("msg-cookie", ...); never NULL. */
+/* A short, stable name for an error code ("msg-cookie", ...); "unknown" for any
+ * other value. */
 const char *dhcp_strerror(int err);
 
 #endif

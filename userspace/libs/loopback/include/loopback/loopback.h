@@ -29,7 +29,12 @@ enum lo_err {
     LO_ERR_TOO_BIG = -3, /* empty, or longer than LO_FRAME_MAX: dropped and counted */
 };
 
-/* A short, stable name for an error code ("full", ...); never NULL. */
+/* The lowest (most negative) code: every value from it to 0 is named. A new
+ * code goes below it, and this moves to the new one. */
+#define LO_ERR_LOWEST LO_ERR_TOO_BIG
+
+/* A short, stable name for an error code ("full", ...); "unknown" for any
+ * other value. */
 const char *lo_strerror(int err);
 
 struct lo_slot {

@@ -47,7 +47,12 @@ enum np_err {
     NP_ERR_ETH_LONG = -21,      /* frame longer than 1514 bytes (no FCS, no VLAN tag) */
 };
 
-/* A short, stable name for an error code ("ip-checksum", ...); never NULL. */
+/* The lowest (most negative) code: every value from it to 0 is named. A new
+ * code goes below it, and this moves to the new one. */
+#define NP_ERR_LOWEST NP_ERR_ETH_LONG
+
+/* A short, stable name for an error code ("ip-checksum", ...); "unknown" for
+ * any other value. */
 const char *np_strerror(int err);
 
 #define NP_IPV4(a, b, c, d)                                                                        \

@@ -57,7 +57,12 @@ enum ns_err {
     NS_ERR_NOT_FOUND = -13 /* no such ARP entry or socket */
 };
 
-/* A short, stable name for an error code ("no-route", ...); never NULL. */
+/* The lowest (most negative) code: every value from it to 0 is named. A new
+ * code goes below it, and this moves to the new one. */
+#define NS_ERR_LOWEST NS_ERR_NOT_FOUND
+
+/* A short, stable name for an error code ("no-route", ...); "unknown" for any
+ * other value. */
 const char *ns_strerror(int err);
 
 enum ns_ifid { NS_IF_VIRT0 = 0, NS_IF_LO = 1, NS_IF_COUNT = 2 };

@@ -117,6 +117,10 @@ enum tftp_err {
     TFTP_ERR_TIMEOUT = -20,        /* cfg.retries retransmissions without progress */
 };
 
+/* The lowest (most negative) code: every value from it to 0 is named. A new
+ * code goes below it, and this moves to the new one. */
+#define TFTP_ERR_LOWEST TFTP_ERR_TIMEOUT
+
 /* ERROR codes on the wire (RFC 1350 §5, RFC 2347). */
 enum tftp_error_code {
     TFTP_EC_UNDEFINED = 0,
@@ -249,7 +253,8 @@ const struct tftp_result *tftp_client_result(const struct tftp_client *c);
 /* A copy of the counters; zeros for a NULL client. */
 void tftp_client_get_stats(const struct tftp_client *c, struct tftp_client_stats *out);
 
-/* Short, stable names ("oack-value", "REQUEST"); never NULL. */
+/* Short, stable names ("oack-value", "REQUEST"): "unknown" for any other
+ * error value, "?" for any other state. */
 const char *tftp_strerror(int err);
 const char *tftp_client_state_name(enum tftp_client_state s);
 

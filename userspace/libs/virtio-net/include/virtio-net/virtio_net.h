@@ -52,7 +52,12 @@ enum vnet_err {
     VNET_ERR_CONFIG = -20,      /* config space kept changing while read */
 };
 
-/* A short, stable name for an error code ("again", "used-id", ...). */
+/* The lowest (most negative) code: every value from it to 0 is named. A new
+ * code goes below it, and this moves to the new one. */
+#define VNET_ERR_LOWEST VNET_ERR_CONFIG
+
+/* A short, stable name for an error code ("tx-ring-full", "bad-used-id",
+ * ...); "unknown" for any other value. */
 const char *vnet_strerror(int err);
 
 /* Feature bits (virtio 1.2 §5.1.3 and §6). */
