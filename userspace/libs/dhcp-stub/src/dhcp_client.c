@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dhcp_client_internal.h"
+#include "netproto/np.h"
 
 #define JITTER_MS                                                                                  \
     1000u /* RFC 2131 §4.1: "randomized by the value of a uniform                                 \
@@ -60,10 +61,7 @@ static bool probe_config_ok(const struct dhcp_probe_config *p)
  */
 static uint64_t seed_from_mac(const uint8_t *mac)
 {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < 6; i++)
-        v = v << 8 | mac[i];
-    return v;
+    return (uint64_t)np_get16(mac) << 32 | np_get32(mac + 2);
 }
 
 /* RFC 2131 §4.4.1: "wait a random time between one and ten seconds to

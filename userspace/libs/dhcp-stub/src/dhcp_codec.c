@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dhcp-stub/dhcp_msg.h"
-#include "netproto/udp.h"
+#include "netproto/np.h"
 
 /* RFC 2131 §3: the magic cookie 99.130.83.99 opens the options field. */
 static const uint8_t magic_cookie[4] = {99, 130, 83, 99};
@@ -39,30 +39,6 @@ static const uint8_t magic_cookie[4] = {99, 130, 83, 99};
 #define OVERLOAD_FILE 1u
 #define OVERLOAD_SNAME 2u
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* What the option walk has seen so far, across all three fields. */
 struct walk {
     struct dhcp_msg *m;
@@ -89,7 +65,7 @@ static int take_addrs(const uint8_t *v, uint8_t len, uint32_t *out, uint8_t *cou
     if (n > DHCP_MSG_ADDRS_MAX)
         n = DHCP_MSG_ADDRS_MAX;
     for (unsigned i = 0; i < n; i++)
-        out[i] = get32(v + (size_t)4u * i);
+        out[i] = np_get32(v + (size_t)4u * i);
     *count = (uint8_t)n;
     return DHCP_OK;
 }
@@ -114,7 +90,7 @@ static int take_u32(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len,
         return DHCP_MSG_ERR_OPT_LEN;
     if (!seen_once(w, code))
         return DHCP_MSG_ERR_OPT_DUP;
-    *out = get32(v);
+    *out = np_get32(v);
     w->m->present |= bit;
     return DHCP_OK;
 }
@@ -164,9 +140,9 @@ static int take_option(struct walk *w, uint8_t code, const uint8_t *v, uint8_t l
             return DHCP_MSG_ERR_OPT_LEN;
         if (!seen_once(w, code))
             return DHCP_MSG_ERR_OPT_DUP;
-        if (get16(v) < DHCP_MSG_MIN_MAX_SIZE)
+        if (np_get16(v) < DHCP_MSG_MIN_MAX_SIZE)
             return DHCP_MSG_ERR_MAX_SIZE;
-        m->max_size = get16(v);
+        m->max_size = np_get16(v);
         m->present |= DHCP_HAVE_MAX_SIZE;
         return DHCP_OK;
     case DHCP_OPT_ROUTER:
@@ -251,14 +227,14 @@ int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
     memset(&m, 0, sizeof m);
     m.op = buf[OFF_OP];
     m.hops = buf[OFF_HOPS];
-    m.xid = get32(buf + OFF_XID);
-    m.secs = get16(buf + OFF_SECS);
+    m.xid = np_get32(buf + OFF_XID);
+    m.secs = np_get16(buf + OFF_SECS);
     /* RFC 2131 §2: the other flag bits are ignored by receivers. */
-    m.broadcast = (get16(buf + OFF_FLAGS) & DHCP_FLAG_BROADCAST) != 0;
-    m.ciaddr = get32(buf + OFF_CIADDR);
-    m.yiaddr = get32(buf + OFF_YIADDR);
-    m.siaddr = get32(buf + OFF_SIADDR);
-    m.giaddr = get32(buf + OFF_GIADDR);
+    m.broadcast = (np_get16(buf + OFF_FLAGS) & DHCP_FLAG_BROADCAST) != 0;
+    m.ciaddr = np_get32(buf + OFF_CIADDR);
+    m.yiaddr = np_get32(buf + OFF_YIADDR);
+    m.siaddr = np_get32(buf + OFF_SIADDR);
+    m.giaddr = np_get32(buf + OFF_GIADDR);
     memcpy(m.chaddr, buf + OFF_CHADDR, sizeof m.chaddr);
 
     struct walk w;
@@ -328,7 +304,7 @@ static uint8_t *put_u32_opt(uint8_t *p, uint8_t code, uint32_t v)
 {
     p[0] = code;
     p[1] = 4;
-    put32(p + 2, v);
+    np_put32(p + 2, v);
     return p + 6;
 }
 
@@ -337,7 +313,7 @@ static uint8_t *put_addrs(uint8_t *p, uint8_t code, const uint32_t *a, uint8_t n
     p[0] = code;
     p[1] = (uint8_t)(4u * n);
     for (unsigned i = 0; i < n; i++)
-        put32(p + 2 + (size_t)4u * i, a[i]);
+        np_put32(p + 2 + (size_t)4u * i, a[i]);
     return p + 2 + (size_t)4u * n;
 }
 
@@ -365,13 +341,13 @@ int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *o
     buf[OFF_HTYPE] = DHCP_HTYPE_ETHERNET;
     buf[OFF_HLEN] = ETH_HLEN_BYTES;
     buf[OFF_HOPS] = m->hops;
-    put32(buf + OFF_XID, m->xid);
-    put16(buf + OFF_SECS, m->secs);
-    put16(buf + OFF_FLAGS, m->broadcast ? DHCP_FLAG_BROADCAST : 0);
-    put32(buf + OFF_CIADDR, m->ciaddr);
-    put32(buf + OFF_YIADDR, m->yiaddr);
-    put32(buf + OFF_SIADDR, m->siaddr);
-    put32(buf + OFF_GIADDR, m->giaddr);
+    np_put32(buf + OFF_XID, m->xid);
+    np_put16(buf + OFF_SECS, m->secs);
+    np_put16(buf + OFF_FLAGS, m->broadcast ? DHCP_FLAG_BROADCAST : 0);
+    np_put32(buf + OFF_CIADDR, m->ciaddr);
+    np_put32(buf + OFF_YIADDR, m->yiaddr);
+    np_put32(buf + OFF_SIADDR, m->siaddr);
+    np_put32(buf + OFF_GIADDR, m->giaddr);
     memcpy(buf + OFF_CHADDR, m->chaddr, sizeof m->chaddr);
     memcpy(buf + OFF_COOKIE, magic_cookie, sizeof magic_cookie);
 
@@ -406,7 +382,7 @@ int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *o
     if (m->present & DHCP_HAVE_MAX_SIZE) {
         p[0] = DHCP_OPT_MAX_SIZE;
         p[1] = 2;
-        put16(p + 2, m->max_size);
+        np_put16(p + 2, m->max_size);
         p += 4;
     }
     if (m->message_len)
