@@ -666,6 +666,51 @@ static void test_init_reboot_without_record_is_silent(void **state)
     assert_int_equal(n.sv.tx.len, 0);
 }
 
+/*
+ * Without a subnet mask both sides fall back to the classful mask of the
+ * address (RFC 791 §3.2): the client for its lease, the stub for "is it on
+ * my network" in INIT-REBOOT. Class B and C, as class A is the default.
+ */
+static void test_no_mask_classful_both_sides(void **state)
+{
+    (void)state;
+    const struct {
+        uint32_t server, addr, same_net, other_net, mask;
+        uint8_t prefix;
+    } rows[] = {
+        {NP_IPV4(172, 16, 0, 1), NP_IPV4(172, 16, 0, 15), NP_IPV4(172, 16, 9, 9),
+         NP_IPV4(172, 17, 0, 15), NP_IPV4(255, 255, 0, 0), 16},
+        {NP_IPV4(192, 168, 1, 1), NP_IPV4(192, 168, 1, 15), NP_IPV4(192, 168, 1, 99),
+         NP_IPV4(192, 168, 2, 15), NP_IPV4(255, 255, 255, 0), 24},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct dhcp_server_config sc;
+        dhcp_server_config_defaults(&sc);
+        sc.server_id = rows[i].server;
+        sc.addr = rows[i].addr;
+        sc.mask = 0;
+        struct net n;
+        net_init(&n, mac_a, 1, &sc);
+        uint8_t buf[DHCP_MSG_BUILD_MAX];
+        struct dhcp_msg r = request_base(DHCP_REQUEST, mac_a);
+        r.present = DHCP_HAVE_REQUESTED_IP;
+        r.requested_ip = rows[i].same_net; /* on the network, no record: silence */
+        assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
+        assert_int_equal(n.sv.tx.len, 0);
+        r.requested_ip = rows[i].other_net; /* off it: NAK */
+        assert_int_equal(dhcp_server_input(&n.s, 0, buf, build_request(&r, buf), &n.sv.tx), 0);
+        assert_int_equal(parse(&n.sv).type, DHCP_NAK);
+        struct capture cap;
+        handshake(&n, 0, &cap);
+        const struct dhcp_lease *l = dhcp_client_lease(&n.c);
+        assert_non_null(l);
+        assert_int_equal(l->addr, rows[i].addr);
+        assert_true(l->mask_from_class);
+        assert_int_equal(l->mask, rows[i].mask);
+        assert_int_equal(l->prefix_len, rows[i].prefix);
+    }
+}
+
 /* RFC 6842 §3: the server MUST return the client identifier unaltered in
  * its reply, in OFFER, ACK and NAK alike; no option 61 in, none out. */
 static void test_replies_echo_client_id(void **state)
@@ -711,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_decline_marks_address_unavailable),
         cmocka_unit_test(test_init_reboot_without_record_is_silent),
         cmocka_unit_test(test_replies_echo_client_id),
+        cmocka_unit_test(test_no_mask_classful_both_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,7 +112,7 @@ int dhcp_client_start(struct dhcp_client *c, uint64_t now_ms)
 
 int dhcp_client_start_reboot(struct dhcp_client *c, uint64_t now_ms, uint32_t prev_addr)
 {
-    if (c == NULL || !dhcpc_usable_addr(prev_addr))
+    if (c == NULL || !dhcp_addr_usable(prev_addr))
         return DHCP_ERR_INVAL;
     if (c->state != DHCP_CLIENT_STOPPED)
         return DHCP_CLIENT_ERR_STATE;

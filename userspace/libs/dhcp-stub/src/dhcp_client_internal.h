@@ -7,8 +7,7 @@
 #define DHCP_STUB_DHCP_CLIENT_INTERNAL_H
 
 #include "dhcp-stub/dhcp_client.h"
-
-#define MS_PER_S 1000u
+#include "dhcp_internal.h"
 
 /* What a poll or stop sends; each row of RFC 2131 table 5 that we use. */
 enum send_kind {
@@ -36,13 +35,6 @@ static inline uint64_t dhcpc_rng_next(uint64_t *state)
 static inline uint64_t dhcpc_add_sat(uint64_t a, uint64_t b)
 {
     return a > DHCP_NEVER - b ? DHCP_NEVER : a + b;
-}
-
-/* Not 0.0.0.0/8, not loopback, not multicast, not class E or broadcast. */
-static inline bool dhcpc_usable_addr(uint32_t a)
-{
-    uint8_t first = (uint8_t)(a >> 24);
-    return first != 0 && first != 127 && first < 224;
 }
 
 /* dhcp_client.c */

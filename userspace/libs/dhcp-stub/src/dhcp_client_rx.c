@@ -10,22 +10,6 @@
 #include "netproto/eth.h"
 #include "netproto/udp.h"
 
-static uint32_t classful_mask(uint32_t addr)
-{
-    /* RFC 791 §3.2 address classes: A 0/1, B 10/2, C 110/3. */
-    if ((addr >> 31) == 0)
-        return 0xff000000u;
-    if ((addr >> 30) == 2)
-        return 0xffff0000u;
-    return 0xffffff00u;
-}
-
-static bool mask_contiguous(uint32_t mask)
-{
-    uint32_t inv = ~mask;
-    return mask != 0 && (inv & (inv + 1u)) == 0;
-}
-
 static uint8_t prefix_len(uint32_t mask)
 {
     uint8_t n = 0;
@@ -43,7 +27,7 @@ static uint8_t prefix_len(uint32_t mask)
 static bool host_part_ok(const struct dhcp_msg *m)
 {
     uint32_t mask =
-        (m->present & DHCP_HAVE_SUBNET_MASK) ? m->subnet_mask : classful_mask(m->yiaddr);
+        (m->present & DHCP_HAVE_SUBNET_MASK) ? m->subnet_mask : dhcp_classful_mask(m->yiaddr);
     uint32_t host = m->yiaddr & ~mask;
     return prefix_len(mask) > 30 || (host != 0 && host != ~mask);
 }
@@ -53,7 +37,7 @@ static int check_lease_reply(const struct dhcp_msg *m)
 {
     if (!(m->present & DHCP_HAVE_SERVER_ID))
         return DHCP_CLIENT_ERR_NO_SERVER_ID;
-    if (!dhcpc_usable_addr(m->yiaddr))
+    if (!dhcp_addr_usable(m->yiaddr))
         return DHCP_CLIENT_ERR_YIADDR;
     if (!(m->present & DHCP_HAVE_LEASE))
         return DHCP_CLIENT_ERR_NO_LEASE;
@@ -62,7 +46,7 @@ static int check_lease_reply(const struct dhcp_msg *m)
      * waits, as for no answer). */
     if (m->lease_s == 0)
         return DHCP_CLIENT_ERR_LEASE_ZERO;
-    if ((m->present & DHCP_HAVE_SUBNET_MASK) && !mask_contiguous(m->subnet_mask))
+    if ((m->present & DHCP_HAVE_SUBNET_MASK) && !dhcp_mask_contiguous(m->subnet_mask))
         return DHCP_CLIENT_ERR_MASK;
     if (!host_part_ok(m))
         return DHCP_CLIENT_ERR_YIADDR;
@@ -78,7 +62,7 @@ static void bind_lease(struct dhcp_client *n, const struct dhcp_msg *m)
     if (m->present & DHCP_HAVE_SUBNET_MASK) {
         l.mask = m->subnet_mask;
     } else {
-        l.mask = classful_mask(l.addr);
+        l.mask = dhcp_classful_mask(l.addr);
         l.mask_from_class = true;
     }
     l.prefix_len = prefix_len(l.mask);

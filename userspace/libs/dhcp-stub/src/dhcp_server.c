@@ -10,9 +10,8 @@
 #include <string.h>
 
 #include "dhcp-stub/dhcp_server.h"
+#include "dhcp_internal.h"
 #include "netproto/np.h"
-
-#define MS_PER_S 1000u
 
 void dhcp_server_config_defaults(struct dhcp_server_config *cfg)
 {
@@ -31,19 +30,12 @@ void dhcp_server_config_defaults(struct dhcp_server_config *cfg)
     cfg->decline_hold_s = 600;
 }
 
-static bool unicast_addr(uint32_t a)
-{
-    uint8_t first = (uint8_t)(a >> 24);
-    return first != 0 && first != 127 && first < 224;
-}
-
 int dhcp_server_init(struct dhcp_server *s, const struct dhcp_server_config *cfg)
 {
     if (s == NULL || cfg == NULL)
         return DHCP_ERR_INVAL;
-    uint32_t inv = ~cfg->mask;
-    if (!unicast_addr(cfg->server_id) || !unicast_addr(cfg->addr) || cfg->lease_s == 0 ||
-        cfg->server_id == cfg->addr || (cfg->mask != 0 && (inv & (inv + 1u)) != 0) ||
+    if (!dhcp_addr_usable(cfg->server_id) || !dhcp_addr_usable(cfg->addr) || cfg->lease_s == 0 ||
+        cfg->server_id == cfg->addr || (cfg->mask != 0 && !dhcp_mask_contiguous(cfg->mask)) ||
         cfg->decline_hold_s == 0)
         return DHCP_ERR_INVAL;
     memset(s, 0, sizeof *s);
@@ -192,11 +184,7 @@ static bool available(const struct dhcp_server *s, uint64_t now, const uint8_t *
  * same way: the stub serves one subnet only. */
 static bool wrong_network(const struct dhcp_server *s, uint32_t a)
 {
-    uint32_t mask = s->cfg.mask;
-    if (mask == 0)
-        mask = (s->cfg.addr >> 31) == 0   ? 0xff000000u
-               : (s->cfg.addr >> 30) == 2 ? 0xffff0000u
-                                          : 0xffffff00u;
+    uint32_t mask = s->cfg.mask != 0 ? s->cfg.mask : dhcp_classful_mask(s->cfg.addr);
     return ((a ^ s->cfg.addr) & mask) != 0;
 }
 
