@@ -838,7 +838,8 @@ static void test_ack_from_other_server_rejected(void **state)
 }
 
 /* dnsmasq may unicast the OFFER to yiaddr and our MAC before we own the
- * address; frames to another MAC or port are not ours. */
+ * address; frames to another MAC or port, or from a port not 67, are not
+ * ours. */
 static void test_unicast_offer_frame_accepted(void **state)
 {
     (void)state;
@@ -874,16 +875,21 @@ static void test_unicast_offer_frame_accepted(void **state)
     frame[NP_ETH_HLEN + 10] ^= 1;
     /* Port 69 instead of 68 (UDP checksum off so only the port differs). */
     uint8_t *udp = frame + NP_ETH_HLEN + NP_IPV4_HLEN;
-    uint8_t save[4];
-    memcpy(save, udp + 2, 4);
+    uint8_t save[NP_UDP_HLEN];
+    memcpy(save, udp, sizeof save);
     udp[3] = 69;
     udp[6] = udp[7] = 0;
     assert_int_equal(dhcp_client_input_frame(&t.c, 0, frame, flen, &ev), DHCP_CLIENT_ERR_NOT_OURS);
-    memcpy(udp + 2, save, 4);
+    memcpy(udp, save, sizeof save);
+    /* From port 68, not the server's 67 (another client's broadcast). */
+    udp[1] = 68;
+    udp[6] = udp[7] = 0;
+    assert_int_equal(dhcp_client_input_frame(&t.c, 0, frame, flen, &ev), DHCP_CLIENT_ERR_NOT_OURS);
+    memcpy(udp, save, sizeof save);
     assert_memory_equal(&t.c, &before, offsetof(struct dhcp_client, stats));
     struct dhcp_client_stats st;
     dhcp_client_get_stats(&t.c, &st);
-    assert_int_equal(st.rx_not_ours, 2);
+    assert_int_equal(st.rx_not_ours, 3);
     assert_int_equal(st.rx_malformed, 1);
     assert_int_equal(st.rx_ok, 0);
     /* The real frame: accepted although its IP destination is not ours yet. */

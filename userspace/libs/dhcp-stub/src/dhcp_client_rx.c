@@ -1,14 +1,11 @@
 /*
  * What the DHCP client receives: a reply is matched to the exchange (RFC
  * 2131 §4.4.1), checked (table 3), and acted on by state; a frame is first
- * unwrapped. Every drop is counted under its reason.
+ * unwrapped (dhcp_frame.c). Every drop is counted under its reason.
  */
 #include <string.h>
 
 #include "dhcp_client_internal.h"
-#include "netproto/arp.h"
-#include "netproto/eth.h"
-#include "netproto/udp.h"
 
 static uint8_t prefix_len(uint32_t mask)
 {
@@ -242,37 +239,6 @@ static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *m
     return DHCP_OK;
 }
 
-/* An ARP frame, to the probe; any destination (a conflicting host's
- * reply to our probe may be unicast to us, its own probe is broadcast). */
-static int arp_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame, size_t len,
-                     enum dhcp_client_event *event)
-{
-    struct np_eth e;
-    struct np_arp a;
-    if (np_eth_parse(frame, len, &e) != NP_OK ||
-        np_arp_parse(e.payload, e.payload_len, &a) != NP_OK)
-        return DHCP_CLIENT_ERR_FRAME;
-    return dhcp_client_input_arp(c, now_ms, &a, event);
-}
-
-static int client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_t *frame,
-                              size_t len, enum dhcp_client_event *event)
-{
-    struct np_udp_frame f;
-    int rc = np_udp_frame_parse(frame, len, &f);
-    if (rc == NP_ERR_PROTO)
-        return DHCP_CLIENT_ERR_NOT_OURS;
-    if (rc != NP_OK)
-        return DHCP_CLIENT_ERR_FRAME;
-    /* Broadcast or our MAC, whatever the IP destination: dnsmasq unicasts
-     * the OFFER to yiaddr and chaddr before we own yiaddr (RFC 2131 §4.1). */
-    if (!np_mac_is_broadcast(f.dst_mac) && memcmp(f.dst_mac, c->cfg.mac, 6) != 0)
-        return DHCP_CLIENT_ERR_NOT_OURS;
-    if (f.dst_port != DHCP_CLIENT_PORT || f.src_port != DHCP_SERVER_PORT)
-        return DHCP_CLIENT_ERR_NOT_OURS;
-    return client_input(c, now_ms, f.payload, f.payload_len, event);
-}
-
 /* One drop, counted under its reason (DESIGN.md: a dropped frame increments
  * a named counter). */
 static void count_rx(struct dhcp_client *c, int rc)
@@ -322,14 +288,13 @@ int dhcp_client_input_frame(struct dhcp_client *c, uint64_t now_ms, const uint8_
 {
     if (c == NULL || frame == NULL || event == NULL)
         return DHCP_ERR_INVAL;
-    if (len >= NP_ETH_HLEN && np_get16(frame + 12) == NP_ETHERTYPE_ARP) {
-        /* Counted in stats.arp_in by the probe (or in rx_malformed). */
-        int rc = arp_frame(c, now_ms, frame, len, event);
-        if (rc != DHCP_OK)
-            count_rx(c, rc);
-        return rc;
-    }
-    int rc = client_input_frame(c, now_ms, frame, len, event);
+    struct dhcp_rx rx;
+    int rc = dhcp_frame_unwrap(frame, len, c->cfg.mac, &rx);
+    /* An ARP packet is counted in stats.arp_in by the probe, not here. */
+    if (rc == DHCP_OK && rx.kind == DHCP_RX_ARP)
+        return dhcp_client_input_arp(c, now_ms, &rx.arp, event);
+    if (rc == DHCP_OK)
+        rc = client_input(c, now_ms, rx.msg, rx.len, event);
     count_rx(c, rc);
     return rc;
 }

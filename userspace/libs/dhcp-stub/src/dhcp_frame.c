@@ -1,14 +1,24 @@
 /*
+ * The Ethernet, IPv4 and UDP around DHCP messages, both ways.
  * dhcp_tx_frame: what a client or server wrote into a struct dhcp_tx, as
  * the Ethernet frame that carries it (UDP/IPv4 for a DHCP message, ARP
- * for the client's RFC 5227 probe).
+ * for the client's RFC 5227 probe). dhcp_frame_unwrap: a frame the client
+ * received, as the DHCP message or ARP packet inside it.
  */
 #include <string.h>
 
 #include "dhcp-stub/dhcp_msg.h"
+#include "dhcp_internal.h"
 #include "netproto/arp.h"
 #include "netproto/eth.h"
 #include "netproto/udp.h"
+
+/* RFC 1700's default IP TTL, as the netstack sends with; one value, so the
+ * frame is the same bytes every time. */
+#define DHCP_FRAME_TTL 64u
+
+/* Where the EtherType sits in an Ethernet II header. */
+#define ETH_TYPE_OFF 12u
 
 /* A DHCP_TX_ARP packet: moved from frame + NP_UDP_FRAME_HLEN down to
  * frame + NP_ETH_HLEN (the two 28-byte ranges do not overlap) under a
@@ -49,9 +59,43 @@ int dhcp_tx_frame(const struct dhcp_tx *tx, const uint8_t *src_mac, const uint8_
     f.dst_ip = tx->dst_ip;
     f.src_port = tx->src_port;
     f.dst_port = tx->dst_port;
-    f.ttl = 64;
+    f.ttl = DHCP_FRAME_TTL;
     int rc = np_udp_frame_build(frame, cap, &f, tx->len, out_len);
     if (rc == NP_ERR_NOSPACE)
         return DHCP_ERR_NOSPACE;
     return rc == NP_OK ? DHCP_OK : DHCP_ERR_INVAL;
+}
+
+/* An ARP frame, to the probe; any destination (a conflicting host's
+ * reply to our probe may be unicast to us, its own probe is broadcast). */
+static int unwrap_arp(const uint8_t *frame, size_t len, struct dhcp_rx *out)
+{
+    struct np_eth e;
+    if (np_eth_parse(frame, len, &e) != NP_OK ||
+        np_arp_parse(e.payload, e.payload_len, &out->arp) != NP_OK)
+        return DHCP_CLIENT_ERR_FRAME;
+    out->kind = DHCP_RX_ARP;
+    return DHCP_OK;
+}
+
+int dhcp_frame_unwrap(const uint8_t *frame, size_t len, const uint8_t *mac, struct dhcp_rx *out)
+{
+    if (len >= NP_ETH_HLEN && np_get16(frame + ETH_TYPE_OFF) == NP_ETHERTYPE_ARP)
+        return unwrap_arp(frame, len, out);
+    struct np_udp_frame f;
+    int rc = np_udp_frame_parse(frame, len, &f);
+    if (rc == NP_ERR_PROTO)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    if (rc != NP_OK)
+        return DHCP_CLIENT_ERR_FRAME;
+    /* Broadcast or our MAC, whatever the IP destination: dnsmasq unicasts
+     * the OFFER to yiaddr and chaddr before we own yiaddr (RFC 2131 §4.1). */
+    if (!np_mac_is_broadcast(f.dst_mac) && memcmp(f.dst_mac, mac, NP_MAC_LEN) != 0)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    if (f.dst_port != DHCP_CLIENT_PORT || f.src_port != DHCP_SERVER_PORT)
+        return DHCP_CLIENT_ERR_NOT_OURS;
+    out->kind = DHCP_RX_MSG;
+    out->msg = f.payload;
+    out->len = f.payload_len;
+    return DHCP_OK;
 }

@@ -6,7 +6,10 @@
 #define DHCP_STUB_DHCP_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "netproto/arp.h"
 
 /* Times are kept in ms; options 51, 58 and 59 and secs count seconds. */
 #define MS_PER_S 1000u
@@ -38,5 +41,24 @@ static inline uint32_t dhcp_classful_mask(uint32_t addr)
         return 0xffff0000u;
     return 0xffffff00u;
 }
+
+/* dhcp_frame.c: what a frame received by the client holds. */
+enum dhcp_rx_kind {
+    DHCP_RX_MSG, /* a DHCP message from port 67 to port 68: msg, len */
+    DHCP_RX_ARP, /* an ARP packet (any destination), for the probe: arp */
+};
+
+struct dhcp_rx {
+    enum dhcp_rx_kind kind;
+    const uint8_t *msg; /* inside the frame */
+    size_t len;
+    struct np_arp arp;
+};
+
+/* Unwraps an Ethernet frame for the client with MAC mac: DHCP_OK and *out,
+ * DHCP_CLIENT_ERR_FRAME for a malformed frame, DHCP_CLIENT_ERR_NOT_OURS for
+ * a valid one that is not an ARP packet nor a DHCP reply to mac or
+ * broadcast. */
+int dhcp_frame_unwrap(const uint8_t *frame, size_t len, const uint8_t *mac, struct dhcp_rx *out);
 
 #endif
