@@ -39,11 +39,14 @@ static const uint8_t magic_cookie[4] = {99, 130, 83, 99};
 #define OVERLOAD_FILE 1u
 #define OVERLOAD_SNAME 2u
 
+/* Every option is code, length, value but PAD and END (RFC 2132 §2). */
+#define OPT_HLEN 2u
+
 /* What the option walk has seen so far, across all three fields. */
 struct walk {
     struct dhcp_msg *m;
-    uint8_t seen[32]; /* one bit per option code this codec reads */
-    uint8_t overload; /* option 52's value; 0 when absent */
+    uint8_t seen[256u / 8u]; /* one bit per option code this codec reads */
+    uint8_t overload;        /* option 52's value; 0 when absent */
 };
 
 static bool seen_once(struct walk *w, uint8_t code)
@@ -55,30 +58,47 @@ static bool seen_once(struct walk *w, uint8_t code)
     return true;
 }
 
-/* An address list (RFC 2132 §3.5, §3.8): at least one address, a multiple
- * of 4 bytes. Addresses beyond the struct's capacity are dropped. */
-static int take_addrs(const uint8_t *v, uint8_t len, uint32_t *out, uint8_t *count)
+/* RFC 2132 §9.6: length 1, values 1 to 8, and only one of them. */
+static int take_type(struct walk *w, const uint8_t *v, uint8_t len)
 {
-    if (len == 0 || len % 4u != 0)
-        return DHCP_MSG_ERR_LIST_LEN;
-    unsigned n = len / 4u;
-    if (n > DHCP_MSG_ADDRS_MAX)
-        n = DHCP_MSG_ADDRS_MAX;
-    for (unsigned i = 0; i < n; i++)
-        out[i] = np_get32(v + (size_t)4u * i);
-    *count = (uint8_t)n;
+    if (!seen_once(w, DHCP_OPT_MSG_TYPE))
+        return DHCP_MSG_ERR_TYPE_DUP;
+    if (len != 1)
+        return DHCP_MSG_ERR_OPT_LEN;
+    if (v[0] < DHCP_DISCOVER || v[0] > DHCP_INFORM)
+        return DHCP_MSG_ERR_TYPE_RANGE;
+    w->m->type = v[0];
     return DHCP_OK;
 }
 
-/* Opaque bytes with a minimum length; cut to the capacity. */
-static int take_bytes(const uint8_t *v, uint8_t len, uint8_t min, uint8_t *out, size_t cap,
-                      uint8_t *out_len)
+/* RFC 2132 §9.3: length 1, file, sname or both. RFC 2131 §4.1: overload may
+ * appear only in the options field; inside file or sname it would make the
+ * walk recurse. */
+static int take_overload(struct walk *w, const uint8_t *v, uint8_t len, bool main)
 {
-    if (len < min)
+    if (!main)
+        return DHCP_MSG_ERR_OVERLOAD_NESTED;
+    if (len != 1)
         return DHCP_MSG_ERR_OPT_LEN;
-    size_t n = len < cap ? len : cap;
-    memcpy(out, v, n);
-    *out_len = (uint8_t)n;
+    if (!seen_once(w, DHCP_OPT_OVERLOAD))
+        return DHCP_MSG_ERR_OPT_DUP;
+    if (v[0] < OVERLOAD_FILE || v[0] > (OVERLOAD_FILE | OVERLOAD_SNAME))
+        return DHCP_MSG_ERR_OVERLOAD_VALUE;
+    w->overload = v[0];
+    return DHCP_OK;
+}
+
+/* RFC 2132 §9.10: length 2, minimum value 576. */
+static int take_max_size(struct walk *w, const uint8_t *v, uint8_t len)
+{
+    if (len != 2)
+        return DHCP_MSG_ERR_OPT_LEN;
+    if (!seen_once(w, DHCP_OPT_MAX_SIZE))
+        return DHCP_MSG_ERR_OPT_DUP;
+    if (np_get16(v) < DHCP_MSG_MIN_MAX_SIZE)
+        return DHCP_MSG_ERR_MAX_SIZE;
+    w->m->max_size = np_get16(v);
+    w->m->present |= DHCP_HAVE_MAX_SIZE;
     return DHCP_OK;
 }
 
@@ -95,33 +115,51 @@ static int take_u32(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len,
     return DHCP_OK;
 }
 
+/* An address list (RFC 2132 §3.5, §3.8): at least one address, a multiple
+ * of 4 bytes. Addresses beyond the struct's capacity are dropped. */
+static int take_addrs(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint32_t *out,
+                      uint8_t *count)
+{
+    if (!seen_once(w, code))
+        return DHCP_MSG_ERR_OPT_DUP;
+    if (len == 0 || len % 4u != 0)
+        return DHCP_MSG_ERR_LIST_LEN;
+    unsigned n = len / 4u;
+    if (n > DHCP_MSG_ADDRS_MAX)
+        n = DHCP_MSG_ADDRS_MAX;
+    for (unsigned i = 0; i < n; i++)
+        out[i] = np_get32(v + (size_t)4u * i);
+    *count = (uint8_t)n;
+    return DHCP_OK;
+}
+
+/* Opaque bytes (RFC 2132 §3.14, §9.8, §9.9, §9.14) with a minimum length;
+ * cut to the capacity. */
+static int take_bytes(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint8_t min,
+                      uint8_t *out, size_t cap, uint8_t *out_len)
+{
+    if (!seen_once(w, code))
+        return DHCP_MSG_ERR_OPT_DUP;
+    if (len < min)
+        return DHCP_MSG_ERR_OPT_LEN;
+    size_t n = len < cap ? len : cap;
+    memcpy(out, v, n);
+    *out_len = (uint8_t)n;
+    return DHCP_OK;
+}
+
+/* One option: each kind has its handler, and each handler checks in the
+ * order the errors are documented (dhcp_err.h). */
 static int take_option(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, bool main)
 {
     struct dhcp_msg *m = w->m;
     switch (code) {
     case DHCP_OPT_MSG_TYPE:
-        /* RFC 2132 §9.6: length 1, values 1 to 8, and only one of them. */
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_TYPE_DUP;
-        if (len != 1)
-            return DHCP_MSG_ERR_OPT_LEN;
-        if (v[0] < DHCP_DISCOVER || v[0] > DHCP_INFORM)
-            return DHCP_MSG_ERR_TYPE_RANGE;
-        m->type = v[0];
-        return DHCP_OK;
+        return take_type(w, v, len);
     case DHCP_OPT_OVERLOAD:
-        /* RFC 2131 §4.1: overload may appear only in the options field;
-         * inside file or sname it would make the walk recurse. */
-        if (!main)
-            return DHCP_MSG_ERR_OVERLOAD_NESTED;
-        if (len != 1)
-            return DHCP_MSG_ERR_OPT_LEN;
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        if (v[0] < 1 || v[0] > 3)
-            return DHCP_MSG_ERR_OVERLOAD_VALUE;
-        w->overload = v[0];
-        return DHCP_OK;
+        return take_overload(w, v, len, main);
+    case DHCP_OPT_MAX_SIZE:
+        return take_max_size(w, v, len);
     case DHCP_OPT_SERVER_ID:
         return take_u32(w, code, v, len, DHCP_HAVE_SERVER_ID, &m->server_id);
     case DHCP_OPT_REQUESTED_IP:
@@ -134,42 +172,19 @@ static int take_option(struct walk *w, uint8_t code, const uint8_t *v, uint8_t l
         return take_u32(w, code, v, len, DHCP_HAVE_T2, &m->t2_s);
     case DHCP_OPT_SUBNET_MASK:
         return take_u32(w, code, v, len, DHCP_HAVE_SUBNET_MASK, &m->subnet_mask);
-    case DHCP_OPT_MAX_SIZE:
-        /* RFC 2132 §9.10: length 2, minimum value 576. */
-        if (len != 2)
-            return DHCP_MSG_ERR_OPT_LEN;
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        if (np_get16(v) < DHCP_MSG_MIN_MAX_SIZE)
-            return DHCP_MSG_ERR_MAX_SIZE;
-        m->max_size = np_get16(v);
-        m->present |= DHCP_HAVE_MAX_SIZE;
-        return DHCP_OK;
     case DHCP_OPT_ROUTER:
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_addrs(v, len, m->routers, &m->n_routers);
+        return take_addrs(w, code, v, len, m->routers, &m->n_routers);
     case DHCP_OPT_DNS:
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_addrs(v, len, m->dns, &m->n_dns);
+        return take_addrs(w, code, v, len, m->dns, &m->n_dns);
     case DHCP_OPT_HOSTNAME:
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_bytes(v, len, 1, m->hostname, sizeof m->hostname, &m->hostname_len);
+        return take_bytes(w, code, v, len, 1, m->hostname, sizeof m->hostname, &m->hostname_len);
     case DHCP_OPT_PARAM_LIST:
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_bytes(v, len, 1, m->prl, sizeof m->prl, &m->prl_len);
+        return take_bytes(w, code, v, len, 1, m->prl, sizeof m->prl, &m->prl_len);
     case DHCP_OPT_MESSAGE:
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_bytes(v, len, 1, m->message, sizeof m->message, &m->message_len);
+        return take_bytes(w, code, v, len, 1, m->message, sizeof m->message, &m->message_len);
     case DHCP_OPT_CLIENT_ID:
-        /* RFC 2132 §9.14: type byte plus at least one byte of identifier. */
-        if (!seen_once(w, code))
-            return DHCP_MSG_ERR_OPT_DUP;
-        return take_bytes(v, len, 2, m->client_id, sizeof m->client_id, &m->client_id_len);
+        /* RFC 2132 §9.14: a type byte and at least one byte of identifier. */
+        return take_bytes(w, code, v, len, 2, m->client_id, sizeof m->client_id, &m->client_id_len);
     default:
         /* Unknown options (domain search 119 among them) are skipped
          * unread, so nothing inside them can loop or be interpreted. */
@@ -194,22 +209,21 @@ static int walk_field(struct walk *w, const uint8_t *p, size_t n, bool main)
         }
         if (code == DHCP_OPT_END)
             return DHCP_OK;
-        if (n - i < 2)
+        if (n - i < OPT_HLEN)
             return DHCP_MSG_ERR_TRUNCATED;
         uint8_t len = p[i + 1];
-        if ((size_t)len > n - i - 2)
+        if ((size_t)len > n - i - OPT_HLEN)
             return DHCP_MSG_ERR_OVERRUN;
-        int rc = take_option(w, code, p + i + 2, len, main);
+        int rc = take_option(w, code, p + i + OPT_HLEN, len, main);
         if (rc != DHCP_OK)
             return rc;
-        i += 2u + len;
+        i += OPT_HLEN + len;
     }
 }
 
-int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
+/* The fixed part's rules (RFC 2131 §2, §3), in the order of their errors. */
+static int check_fixed(const uint8_t *buf, size_t len)
 {
-    if (buf == NULL || out == NULL)
-        return DHCP_ERR_INVAL;
     if (len < DHCP_MSG_FIXED_LEN)
         return DHCP_MSG_ERR_SHORT;
     if (len < DHCP_MSG_OPTIONS_OFF)
@@ -222,30 +236,50 @@ int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
         return DHCP_MSG_ERR_HLEN;
     if (buf[OFF_HTYPE] != DHCP_HTYPE_ETHERNET || buf[OFF_HLEN] != ETH_HLEN_BYTES)
         return DHCP_MSG_ERR_HTYPE;
+    return DHCP_OK;
+}
 
-    struct dhcp_msg m;
-    memset(&m, 0, sizeof m);
-    m.op = buf[OFF_OP];
-    m.hops = buf[OFF_HOPS];
-    m.xid = np_get32(buf + OFF_XID);
-    m.secs = np_get16(buf + OFF_SECS);
+static void read_fixed(const uint8_t *buf, struct dhcp_msg *m)
+{
+    m->op = buf[OFF_OP];
+    m->hops = buf[OFF_HOPS];
+    m->xid = np_get32(buf + OFF_XID);
+    m->secs = np_get16(buf + OFF_SECS);
     /* RFC 2131 §2: the other flag bits are ignored by receivers. */
-    m.broadcast = (np_get16(buf + OFF_FLAGS) & DHCP_FLAG_BROADCAST) != 0;
-    m.ciaddr = np_get32(buf + OFF_CIADDR);
-    m.yiaddr = np_get32(buf + OFF_YIADDR);
-    m.siaddr = np_get32(buf + OFF_SIADDR);
-    m.giaddr = np_get32(buf + OFF_GIADDR);
-    memcpy(m.chaddr, buf + OFF_CHADDR, sizeof m.chaddr);
+    m->broadcast = (np_get16(buf + OFF_FLAGS) & DHCP_FLAG_BROADCAST) != 0;
+    m->ciaddr = np_get32(buf + OFF_CIADDR);
+    m->yiaddr = np_get32(buf + OFF_YIADDR);
+    m->siaddr = np_get32(buf + OFF_SIADDR);
+    m->giaddr = np_get32(buf + OFF_GIADDR);
+    memcpy(m->chaddr, buf + OFF_CHADDR, sizeof m->chaddr);
+}
 
+/* The options field, then file and sname when option 52 says so. */
+static int read_options(const uint8_t *buf, size_t len, struct dhcp_msg *m)
+{
     struct walk w;
     memset(&w, 0, sizeof w);
-    w.m = &m;
+    w.m = m;
     int rc = walk_field(&w, buf + DHCP_MSG_OPTIONS_OFF, len - DHCP_MSG_OPTIONS_OFF, true);
     /* RFC 2131 §4.1: with overload, file is read before sname. */
     if (rc == DHCP_OK && (w.overload & OVERLOAD_FILE))
         rc = walk_field(&w, buf + OFF_FILE, FILE_LEN, false);
     if (rc == DHCP_OK && (w.overload & OVERLOAD_SNAME))
         rc = walk_field(&w, buf + OFF_SNAME, SNAME_LEN, false);
+    return rc;
+}
+
+int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
+{
+    if (buf == NULL || out == NULL)
+        return DHCP_ERR_INVAL;
+    int rc = check_fixed(buf, len);
+    if (rc != DHCP_OK)
+        return rc;
+    struct dhcp_msg m;
+    memset(&m, 0, sizeof m);
+    read_fixed(buf, &m);
+    rc = read_options(buf, len, &m);
     if (rc != DHCP_OK)
         return rc;
     /* RFC 2131 §3: every DHCP message carries a message type. */
@@ -253,34 +287,6 @@ int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *out)
         return DHCP_MSG_ERR_TYPE_MISSING;
     *out = m;
     return DHCP_OK;
-}
-
-/* Bytes of options m produces, END included. */
-static size_t options_len(const struct dhcp_msg *m)
-{
-    size_t n = 3 + 1; /* message type, END */
-    static const uint32_t u32_bits[] = {DHCP_HAVE_SERVER_ID, DHCP_HAVE_REQUESTED_IP,
-                                        DHCP_HAVE_LEASE,     DHCP_HAVE_T1,
-                                        DHCP_HAVE_T2,        DHCP_HAVE_SUBNET_MASK};
-    for (size_t i = 0; i < sizeof u32_bits / sizeof u32_bits[0]; i++) {
-        if (m->present & u32_bits[i])
-            n += 6;
-    }
-    if (m->present & DHCP_HAVE_MAX_SIZE)
-        n += 4;
-    if (m->n_routers)
-        n += 2u + 4u * m->n_routers;
-    if (m->n_dns)
-        n += 2u + 4u * m->n_dns;
-    if (m->hostname_len)
-        n += 2u + m->hostname_len;
-    if (m->client_id_len)
-        n += 2u + m->client_id_len;
-    if (m->prl_len)
-        n += 2u + m->prl_len;
-    if (m->message_len)
-        n += 2u + m->message_len;
-    return n;
 }
 
 static bool valid_for_build(const struct dhcp_msg *m)
@@ -300,43 +306,80 @@ static bool valid_for_build(const struct dhcp_msg *m)
     return true;
 }
 
-static uint8_t *put_u32_opt(uint8_t *p, uint8_t code, uint32_t v)
+/* Where the options go. With p NULL they are only counted: the length is
+ * known before the capacity is checked, from the same list that writes
+ * them. */
+struct opt_out {
+    uint8_t *p;
+    size_t n;
+};
+
+static void put_opt(struct opt_out *o, uint8_t code, const uint8_t *v, uint8_t len)
 {
-    p[0] = code;
-    p[1] = 4;
-    np_put32(p + 2, v);
-    return p + 6;
+    if (o->p != NULL) {
+        o->p[o->n] = code;
+        o->p[o->n + 1] = len;
+        memcpy(o->p + o->n + OPT_HLEN, v, len);
+    }
+    o->n += OPT_HLEN + len;
 }
 
-static uint8_t *put_addrs(uint8_t *p, uint8_t code, const uint32_t *a, uint8_t n)
+static void put_u32(struct opt_out *o, uint8_t code, uint32_t v)
 {
-    p[0] = code;
-    p[1] = (uint8_t)(4u * n);
+    uint8_t b[4];
+    np_put32(b, v);
+    put_opt(o, code, b, sizeof b);
+}
+
+static void put_addrs(struct opt_out *o, uint8_t code, const uint32_t *a, uint8_t n)
+{
+    uint8_t b[4u * DHCP_MSG_ADDRS_MAX];
     for (unsigned i = 0; i < n; i++)
-        np_put32(p + 2 + (size_t)4u * i, a[i]);
-    return p + 2 + (size_t)4u * n;
+        np_put32(b + (size_t)4u * i, a[i]);
+    put_opt(o, code, b, (uint8_t)(4u * n));
 }
 
-static uint8_t *put_bytes(uint8_t *p, uint8_t code, const uint8_t *v, uint8_t n)
+/* The options in their one order, END last. The message type comes first:
+ * some servers and relays look only there. */
+static void put_options(const struct dhcp_msg *m, struct opt_out *o)
 {
-    p[0] = code;
-    p[1] = n;
-    memcpy(p + 2, v, n);
-    return p + 2 + n;
+    put_opt(o, DHCP_OPT_MSG_TYPE, &m->type, 1);
+    if (m->present & DHCP_HAVE_SERVER_ID)
+        put_u32(o, DHCP_OPT_SERVER_ID, m->server_id);
+    if (m->present & DHCP_HAVE_REQUESTED_IP)
+        put_u32(o, DHCP_OPT_REQUESTED_IP, m->requested_ip);
+    if (m->present & DHCP_HAVE_LEASE)
+        put_u32(o, DHCP_OPT_LEASE_TIME, m->lease_s);
+    if (m->present & DHCP_HAVE_T1)
+        put_u32(o, DHCP_OPT_T1, m->t1_s);
+    if (m->present & DHCP_HAVE_T2)
+        put_u32(o, DHCP_OPT_T2, m->t2_s);
+    if (m->present & DHCP_HAVE_SUBNET_MASK)
+        put_u32(o, DHCP_OPT_SUBNET_MASK, m->subnet_mask);
+    if (m->n_routers)
+        put_addrs(o, DHCP_OPT_ROUTER, m->routers, m->n_routers);
+    if (m->n_dns)
+        put_addrs(o, DHCP_OPT_DNS, m->dns, m->n_dns);
+    if (m->hostname_len)
+        put_opt(o, DHCP_OPT_HOSTNAME, m->hostname, m->hostname_len);
+    if (m->client_id_len)
+        put_opt(o, DHCP_OPT_CLIENT_ID, m->client_id, m->client_id_len);
+    if (m->prl_len)
+        put_opt(o, DHCP_OPT_PARAM_LIST, m->prl, m->prl_len);
+    if (m->present & DHCP_HAVE_MAX_SIZE) {
+        uint8_t b[2];
+        np_put16(b, m->max_size);
+        put_opt(o, DHCP_OPT_MAX_SIZE, b, sizeof b);
+    }
+    if (m->message_len)
+        put_opt(o, DHCP_OPT_MESSAGE, m->message, m->message_len);
+    if (o->p != NULL)
+        o->p[o->n] = DHCP_OPT_END;
+    o->n++;
 }
 
-int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *out_len)
+static void put_fixed(const struct dhcp_msg *m, uint8_t *buf)
 {
-    if (m == NULL || buf == NULL || out_len == NULL || !valid_for_build(m))
-        return DHCP_ERR_INVAL;
-    size_t len = DHCP_MSG_OPTIONS_OFF + options_len(m);
-    if (len < DHCP_MSG_MIN_LEN)
-        len = DHCP_MSG_MIN_LEN;
-    if (cap < len)
-        return DHCP_ERR_NOSPACE;
-    /* Everything not written below (sname, file, chaddr padding, the
-     * padding after END) is zero, so the bytes depend only on m. */
-    memset(buf, 0, len);
     buf[OFF_OP] = m->op;
     buf[OFF_HTYPE] = DHCP_HTYPE_ETHERNET;
     buf[OFF_HLEN] = ETH_HLEN_BYTES;
@@ -350,44 +393,25 @@ int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *o
     np_put32(buf + OFF_GIADDR, m->giaddr);
     memcpy(buf + OFF_CHADDR, m->chaddr, sizeof m->chaddr);
     memcpy(buf + OFF_COOKIE, magic_cookie, sizeof magic_cookie);
+}
 
-    uint8_t *p = buf + DHCP_MSG_OPTIONS_OFF;
-    /* Message type first: some servers and relays look only there. */
-    p[0] = DHCP_OPT_MSG_TYPE;
-    p[1] = 1;
-    p[2] = m->type;
-    p += 3;
-    if (m->present & DHCP_HAVE_SERVER_ID)
-        p = put_u32_opt(p, DHCP_OPT_SERVER_ID, m->server_id);
-    if (m->present & DHCP_HAVE_REQUESTED_IP)
-        p = put_u32_opt(p, DHCP_OPT_REQUESTED_IP, m->requested_ip);
-    if (m->present & DHCP_HAVE_LEASE)
-        p = put_u32_opt(p, DHCP_OPT_LEASE_TIME, m->lease_s);
-    if (m->present & DHCP_HAVE_T1)
-        p = put_u32_opt(p, DHCP_OPT_T1, m->t1_s);
-    if (m->present & DHCP_HAVE_T2)
-        p = put_u32_opt(p, DHCP_OPT_T2, m->t2_s);
-    if (m->present & DHCP_HAVE_SUBNET_MASK)
-        p = put_u32_opt(p, DHCP_OPT_SUBNET_MASK, m->subnet_mask);
-    if (m->n_routers)
-        p = put_addrs(p, DHCP_OPT_ROUTER, m->routers, m->n_routers);
-    if (m->n_dns)
-        p = put_addrs(p, DHCP_OPT_DNS, m->dns, m->n_dns);
-    if (m->hostname_len)
-        p = put_bytes(p, DHCP_OPT_HOSTNAME, m->hostname, m->hostname_len);
-    if (m->client_id_len)
-        p = put_bytes(p, DHCP_OPT_CLIENT_ID, m->client_id, m->client_id_len);
-    if (m->prl_len)
-        p = put_bytes(p, DHCP_OPT_PARAM_LIST, m->prl, m->prl_len);
-    if (m->present & DHCP_HAVE_MAX_SIZE) {
-        p[0] = DHCP_OPT_MAX_SIZE;
-        p[1] = 2;
-        np_put16(p + 2, m->max_size);
-        p += 4;
-    }
-    if (m->message_len)
-        p = put_bytes(p, DHCP_OPT_MESSAGE, m->message, m->message_len);
-    *p = DHCP_OPT_END;
+int dhcp_msg_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap, size_t *out_len)
+{
+    if (m == NULL || buf == NULL || out_len == NULL || !valid_for_build(m))
+        return DHCP_ERR_INVAL;
+    struct opt_out count = {NULL, 0};
+    put_options(m, &count);
+    size_t len = DHCP_MSG_OPTIONS_OFF + count.n;
+    if (len < DHCP_MSG_MIN_LEN)
+        len = DHCP_MSG_MIN_LEN;
+    if (cap < len)
+        return DHCP_ERR_NOSPACE;
+    /* Everything not written below (sname, file, chaddr padding, the
+     * padding after END) is zero, so the bytes depend only on m. */
+    memset(buf, 0, len);
+    put_fixed(m, buf);
+    struct opt_out o = {buf + DHCP_MSG_OPTIONS_OFF, 0};
+    put_options(m, &o);
     *out_len = len;
     return DHCP_OK;
 }
