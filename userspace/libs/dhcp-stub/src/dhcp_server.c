@@ -293,6 +293,39 @@ static void on_release_decline(struct dhcp_server *n, const struct dhcp_msg *req
     }
 }
 
+/* RFC 2131 §4.3.5: configuration only; no yiaddr, no lease time. */
+static void on_inform(struct dhcp_server *n, const struct dhcp_msg *req, struct dhcp_msg *r)
+{
+    reply_base(n, req, DHCP_ACK, r);
+    r->ciaddr = req->ciaddr;
+    add_config(n, r, false);
+    n->stats.informs++;
+}
+
+/* One request, by message type. Sets *reply when *r is one to send. */
+static int on_message(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now,
+                      struct dhcp_msg *r, bool *reply)
+{
+    *reply = false;
+    switch (req->type) {
+    case DHCP_DISCOVER:
+        *reply = on_discover(n, req, now, r);
+        return DHCP_OK;
+    case DHCP_REQUEST:
+        return on_request(n, req, now, r, reply);
+    case DHCP_DECLINE:
+    case DHCP_RELEASE:
+        on_release_decline(n, req, now);
+        return DHCP_OK;
+    case DHCP_INFORM:
+        on_inform(n, req, r);
+        *reply = true;
+        return DHCP_OK;
+    default:
+        return DHCP_SERVER_ERR_TYPE;
+    }
+}
+
 static int server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *msg, size_t len,
                         struct dhcp_tx *tx)
 {
@@ -308,41 +341,18 @@ static int server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *m
     if (n.held && now_ms >= n.expire_ms)
         n.held = false;
     struct dhcp_msg r;
-    bool reply = false;
-    switch (req.type) {
-    case DHCP_DISCOVER:
-        reply = on_discover(&n, &req, now_ms, &r);
-        break;
-    case DHCP_REQUEST:
-        rc = on_request(&n, &req, now_ms, &r, &reply);
-        if (rc != DHCP_OK)
-            return rc;
-        break;
-    case DHCP_DECLINE:
-    case DHCP_RELEASE:
-        on_release_decline(&n, &req, now_ms);
-        break;
-    case DHCP_INFORM:
-        /* RFC 2131 §4.3.5: configuration only; no yiaddr, no lease time. */
-        reply_base(&n, &req, DHCP_ACK, &r);
-        r.ciaddr = req.ciaddr;
-        add_config(&n, &r, false);
-        n.stats.informs++;
-        reply = true;
-        break;
-    default:
-        return DHCP_SERVER_ERR_TYPE;
-    }
+    bool reply;
+    rc = on_message(&n, &req, now_ms, &r, &reply);
+    if (rc != DHCP_OK)
+        return rc;
+    size_t out = 0;
     if (reply) {
-        size_t out;
         rc = dhcp_msg_build(&r, tx->buf, tx->cap, &out);
         if (rc != DHCP_OK)
             return rc;
         route_reply(&n, &req, &r, tx);
-        tx->len = out;
-    } else {
-        tx->len = 0;
     }
+    tx->len = out;
     *s = n;
     return DHCP_OK;
 }
