@@ -152,8 +152,84 @@ static uint64_t half_remaining(const struct dhcp_client *n, uint64_t now, uint64
     return at < until ? at : until;
 }
 
+/*
+ * The timer handlers, one per state (RFC 2131 figure 5): each runs when
+ * the deadline has come, and either sets *kind to the message to send or
+ * moves to the next state, whose handler the poll loop runs next.
+ */
+
+/* INIT sends the first DISCOVER of a new exchange; SELECTING keeps
+ * retransmitting it (§4.4.1). A DECLINE owed after a probe conflict goes
+ * first (§3.1.5), as its own exchange (table 5: xid by the client). */
+static void poll_init(struct dhcp_client *n, uint64_t now, enum send_kind *kind)
+{
+    if (n->decline_pending) {
+        dhcpc_begin_exchange(n, now);
+        *kind = SEND_DECLINE;
+        return;
+    }
+    if (n->state == DHCP_CLIENT_INIT) {
+        dhcpc_begin_exchange(n, now);
+        n->state = DHCP_CLIENT_SELECTING;
+    }
+    *kind = SEND_DISCOVER;
+    n->discover_secs = dhcpc_secs_now(n, now);
+}
+
+/* REQUESTING and INIT-REBOOT: the REQUEST and its retransmissions, then,
+ * with no answer, INIT again (§4.4.1, §3.2). */
+static void poll_request(struct dhcp_client *n, uint64_t now, enum send_kind *kind)
+{
+    if (n->tries > n->cfg.request_retries) {
+        n->state = DHCP_CLIENT_INIT;
+        n->deadline_ms = now;
+        return;
+    }
+    if (n->tries == 0)
+        n->request_ms = now;
+    *kind = n->state == DHCP_CLIENT_REQUESTING ? SEND_REQUEST_SELECTING : SEND_REQUEST_REBOOT;
+}
+
+/* BOUND: at T1 the client moves to RENEWING (§4.4.5); an infinite lease
+ * has no T1. */
+static void poll_bound(struct dhcp_client *n, uint64_t now)
+{
+    if (n->lease.t1_ms == DHCP_NEVER) {
+        n->deadline_ms = DHCP_NEVER;
+        return;
+    }
+    dhcpc_begin_exchange(n, now);
+    n->state = DHCP_CLIENT_RENEWING;
+}
+
+/* RENEWING: a REQUEST to the lease's server, until T2 moves the client
+ * to REBINDING; the exchange goes on (§4.4.5). */
+static void poll_renewing(struct dhcp_client *n, uint64_t now, enum send_kind *kind)
+{
+    if (now >= n->lease.t2_ms)
+        n->state = DHCP_CLIENT_REBINDING;
+    else
+        *kind = SEND_REQUEST_RENEWING;
+}
+
+/* REBINDING: a REQUEST to any server, until the lease expires: LOST, and
+ * INIT at once (§4.4.5). */
+static void poll_rebinding(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
+                           enum dhcp_client_event *ev)
+{
+    if (now < n->lease.expire_ms) {
+        *kind = SEND_REQUEST_REBINDING;
+        return;
+    }
+    n->have_lease = false;
+    memset(&n->lease, 0, sizeof n->lease);
+    n->state = DHCP_CLIENT_INIT;
+    n->deadline_ms = now;
+    *ev = DHCP_CLIENT_EV_LOST;
+}
+
 /* One transition of the timers due at now; sets *kind when a message must
- * go out, *ev when the lease was lost. */
+ * go out, *ev when the lease was lost or (after the probe) bound. */
 static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
                      enum dhcp_client_event *ev)
 {
@@ -163,62 +239,20 @@ static int poll_step(struct dhcp_client *n, uint64_t now, enum send_kind *kind,
         return DHCP_OK;
     case DHCP_CLIENT_INIT:
     case DHCP_CLIENT_SELECTING:
-        if (n->decline_pending) {
-            /* RFC 2131 §3.1.5: a conflict found by the probe; the
-             * DECLINE is its own exchange (table 5: xid by the client). */
-            dhcpc_begin_exchange(n, now);
-            *kind = SEND_DECLINE;
-            return DHCP_OK;
-        }
-        /* RFC 2131 §4.4.1: INIT sends the first DISCOVER of a new
-         * exchange; SELECTING keeps retransmitting it. */
-        if (n->state == DHCP_CLIENT_INIT) {
-            dhcpc_begin_exchange(n, now);
-            n->state = DHCP_CLIENT_SELECTING;
-        }
-        *kind = SEND_DISCOVER;
-        n->discover_secs = dhcpc_secs_now(n, now);
+        poll_init(n, now, kind);
         return DHCP_OK;
     case DHCP_CLIENT_REQUESTING:
     case DHCP_CLIENT_INIT_REBOOT:
-        if (n->tries > n->cfg.request_retries) {
-            /* RFC 2131 §4.4.1 and §3.2: no answer, start over. */
-            n->state = DHCP_CLIENT_INIT;
-            n->deadline_ms = now;
-            return DHCP_OK;
-        }
-        if (n->tries == 0)
-            n->request_ms = now;
-        *kind = n->state == DHCP_CLIENT_REQUESTING ? SEND_REQUEST_SELECTING : SEND_REQUEST_REBOOT;
+        poll_request(n, now, kind);
         return DHCP_OK;
     case DHCP_CLIENT_BOUND:
-        if (n->lease.t1_ms == DHCP_NEVER) {
-            n->deadline_ms = DHCP_NEVER;
-            return DHCP_OK;
-        }
-        /* RFC 2131 §4.4.5: at T1 the client moves to RENEWING. */
-        dhcpc_begin_exchange(n, now);
-        n->state = DHCP_CLIENT_RENEWING;
+        poll_bound(n, now);
         return DHCP_OK;
     case DHCP_CLIENT_RENEWING:
-        if (now >= n->lease.t2_ms) {
-            /* RFC 2131 §4.4.5: at T2, REBINDING; the exchange goes on. */
-            n->state = DHCP_CLIENT_REBINDING;
-            return DHCP_OK;
-        }
-        *kind = SEND_REQUEST_RENEWING;
+        poll_renewing(n, now, kind);
         return DHCP_OK;
     case DHCP_CLIENT_REBINDING:
-        if (now >= n->lease.expire_ms) {
-            /* RFC 2131 §4.4.5: the lease expired; back to INIT. */
-            n->have_lease = false;
-            memset(&n->lease, 0, sizeof n->lease);
-            n->state = DHCP_CLIENT_INIT;
-            n->deadline_ms = now;
-            *ev = DHCP_CLIENT_EV_LOST;
-            return DHCP_OK;
-        }
-        *kind = SEND_REQUEST_REBINDING;
+        poll_rebinding(n, now, kind, ev);
         return DHCP_OK;
     case DHCP_CLIENT_CHECKING:
         dhcpc_probe_step(n, kind, ev);

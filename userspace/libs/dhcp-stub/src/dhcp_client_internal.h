@@ -8,6 +8,11 @@
 
 #include "dhcp-stub/dhcp_client.h"
 #include "dhcp_internal.h"
+#include "netproto/np.h"
+
+/* The client identifier we send and accept (RFC 2132 §9.14): type 1
+ * (Ethernet) and the MAC. */
+#define DHCPC_CLIENT_ID_LEN (1u + NP_MAC_LEN)
 
 /* What a poll or stop sends; each row of RFC 2131 table 5 that we use. */
 enum send_kind {

@@ -50,6 +50,38 @@ static int check_lease_reply(const struct dhcp_msg *m)
     return DHCP_OK;
 }
 
+/* The lease's times from its start (RFC 2131 §4.4.5): T1 and T2 from
+ * options 58 and 59, else 1/2 and 7/8 of the lease; 0xffffffff is
+ * infinite (§3.3). */
+static void lease_times(const struct dhcp_client *n, const struct dhcp_msg *m, struct dhcp_lease *l)
+{
+    l->lease_s = m->lease_s;
+    if (l->lease_s == DHCP_LEASE_INFINITE) {
+        l->t1_s = l->t2_s = DHCP_LEASE_INFINITE;
+        l->t1_ms = l->t2_ms = l->expire_ms = DHCP_NEVER;
+        return;
+    }
+    if (l->lease_s < n->cfg.min_lease_s)
+        l->lease_s = n->cfg.min_lease_s;
+    uint64_t lease_ms = (uint64_t)l->lease_s * MS_PER_S;
+    uint64_t t1 = lease_ms / 2, t2 = lease_ms / 8 * 7 + lease_ms % 8 * 7 / 8;
+    uint64_t g1 = (m->present & DHCP_HAVE_T1) ? (uint64_t)m->t1_s * MS_PER_S : t1;
+    uint64_t g2 = (m->present & DHCP_HAVE_T2) ? (uint64_t)m->t2_s * MS_PER_S : t2;
+    /* Values that break 0 < T1 < T2 < lease are replaced by both
+     * defaults; a T1 of 0 would send the client renewing at once,
+     * again after every ACK. */
+    if (g1 > 0 && g1 < g2 && g2 < lease_ms) {
+        t1 = g1;
+        t2 = g2;
+    }
+    l->t1_s = (uint32_t)(t1 / MS_PER_S);
+    l->t2_s = (uint32_t)(t2 / MS_PER_S);
+    l->t1_ms = dhcpc_add_sat(l->start_ms, t1);
+    l->t2_ms = dhcpc_add_sat(l->start_ms, t2);
+    l->expire_ms = dhcpc_add_sat(l->start_ms, lease_ms);
+}
+
+/* An ACK checked by check_lease_reply becomes the lease: BOUND until T1. */
 static void bind_lease(struct dhcp_client *n, const struct dhcp_msg *m)
 {
     struct dhcp_lease l;
@@ -68,31 +100,7 @@ static void bind_lease(struct dhcp_client *n, const struct dhcp_msg *m)
     l.n_dns = m->n_dns;
     memcpy(l.dns, m->dns, sizeof l.dns);
     l.start_ms = n->request_ms;
-    l.lease_s = m->lease_s;
-    if (l.lease_s == DHCP_LEASE_INFINITE) {
-        l.t1_s = l.t2_s = DHCP_LEASE_INFINITE;
-        l.t1_ms = l.t2_ms = l.expire_ms = DHCP_NEVER;
-    } else {
-        if (l.lease_s < n->cfg.min_lease_s)
-            l.lease_s = n->cfg.min_lease_s;
-        uint64_t lease_ms = (uint64_t)l.lease_s * MS_PER_S;
-        /* RFC 2131 §4.4.5: T1 defaults to 0.5 and T2 to 0.875 of the lease. */
-        uint64_t t1 = lease_ms / 2, t2 = lease_ms / 8 * 7 + lease_ms % 8 * 7 / 8;
-        uint64_t g1 = (m->present & DHCP_HAVE_T1) ? (uint64_t)m->t1_s * MS_PER_S : t1;
-        uint64_t g2 = (m->present & DHCP_HAVE_T2) ? (uint64_t)m->t2_s * MS_PER_S : t2;
-        /* Values that break 0 < T1 < T2 < lease are replaced by both
-         * defaults; a T1 of 0 would send the client renewing at once,
-         * again after every ACK. */
-        if (g1 > 0 && g1 < g2 && g2 < lease_ms) {
-            t1 = g1;
-            t2 = g2;
-        }
-        l.t1_s = (uint32_t)(t1 / MS_PER_S);
-        l.t2_s = (uint32_t)(t2 / MS_PER_S);
-        l.t1_ms = dhcpc_add_sat(l.start_ms, t1);
-        l.t2_ms = dhcpc_add_sat(l.start_ms, t2);
-        l.expire_ms = dhcpc_add_sat(l.start_ms, lease_ms);
-    }
+    lease_times(n, m, &l);
     n->lease = l;
     n->have_lease = true;
     n->state = DHCP_CLIENT_BOUND;
@@ -135,8 +143,8 @@ static uint64_t nak_wait(struct dhcp_client *n)
 static bool client_id_ours(const struct dhcp_client *c, const struct dhcp_msg *m)
 {
     return m->client_id_len == 0 ||
-           (m->client_id_len == 7 && m->client_id[0] == DHCP_HTYPE_ETHERNET &&
-            memcmp(m->client_id + 1, c->cfg.mac, 6) == 0);
+           (m->client_id_len == DHCPC_CLIENT_ID_LEN && m->client_id[0] == DHCP_HTYPE_ETHERNET &&
+            memcmp(m->client_id + 1, c->cfg.mac, NP_MAC_LEN) == 0);
 }
 
 /* SELECTING: RFC 2131 §4.4.1, take the first valid OFFER. */
@@ -155,35 +163,28 @@ static int on_offer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t no
     return DHCP_OK;
 }
 
-/* REQUESTING, INIT-REBOOT, RENEWING, REBINDING: an ACK or a NAK. */
-static int on_answer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now,
-                     enum dhcp_client_event *ev)
+/* RFC 2131 §4.4.1, §4.4.5: a NAK sends the client to INIT, and the next
+ * DISCOVER waits out the back-off. Table 3: a DHCPNAK MUST carry the
+ * server identifier; one without it could come from anyone. */
+static int on_nak(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now,
+                  enum dhcp_client_event *ev)
 {
-    /* In REQUESTING only the selected server may answer; in RENEWING we
-     * asked the lease's server by unicast; any server may answer
-     * INIT-REBOOT and REBINDING broadcasts. */
-    bool has_id = (m->present & DHCP_HAVE_SERVER_ID) != 0;
-    uint32_t want = n->state == DHCP_CLIENT_REQUESTING ? n->offer_server
-                    : n->state == DHCP_CLIENT_RENEWING ? n->lease.server_id
-                                                       : 0;
-    if (want != 0 && has_id && m->server_id != want)
-        return DHCP_CLIENT_ERR_SERVER_ID;
-    if (m->type == DHCP_NAK) {
-        /* RFC 2131 table 3: a DHCPNAK MUST carry the server identifier;
-         * one without it could come from anyone. */
-        if (!has_id)
-            return DHCP_CLIENT_ERR_NO_SERVER_ID;
-        /* RFC 2131 §4.4.1, §4.4.5: a NAK sends the client to INIT. */
-        if (n->have_lease)
-            *ev = DHCP_CLIENT_EV_LOST;
-        n->have_lease = false;
-        memset(&n->lease, 0, sizeof n->lease);
-        n->state = DHCP_CLIENT_INIT;
-        n->deadline_ms = dhcpc_add_sat(now, nak_wait(n));
-        return DHCP_OK;
-    }
-    if (m->type != DHCP_ACK)
-        return DHCP_CLIENT_ERR_UNEXPECTED;
+    if (!(m->present & DHCP_HAVE_SERVER_ID))
+        return DHCP_CLIENT_ERR_NO_SERVER_ID;
+    if (n->have_lease)
+        *ev = DHCP_CLIENT_EV_LOST;
+    n->have_lease = false;
+    memset(&n->lease, 0, sizeof n->lease);
+    n->state = DHCP_CLIENT_INIT;
+    n->deadline_ms = dhcpc_add_sat(now, nak_wait(n));
+    return DHCP_OK;
+}
+
+/* An ACK: a new lease (probed first when cfg.probe.enabled, RFC 5227
+ * §2.1), or a renewal, RENEWED or CHANGED. */
+static int on_ack(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now,
+                  enum dhcp_client_event *ev)
+{
     int rc = check_lease_reply(m);
     if (rc != DHCP_OK)
         return rc;
@@ -193,10 +194,29 @@ static int on_answer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t n
     if (had)
         *ev = same_config(&held, &n->lease) ? DHCP_CLIENT_EV_RENEWED : DHCP_CLIENT_EV_CHANGED;
     else if (n->cfg.probe.enabled)
-        dhcpc_probe_begin(n, now); /* RFC 5227 §2.1: not BOUND before the probe */
+        dhcpc_probe_begin(n, now);
     else
         *ev = DHCP_CLIENT_EV_BOUND;
     return DHCP_OK;
+}
+
+/* REQUESTING, INIT-REBOOT, RENEWING, REBINDING: an ACK or a NAK. */
+static int on_answer(struct dhcp_client *n, const struct dhcp_msg *m, uint64_t now,
+                     enum dhcp_client_event *ev)
+{
+    /* In REQUESTING only the selected server may answer; in RENEWING we
+     * asked the lease's server by unicast; any server may answer
+     * INIT-REBOOT and REBINDING broadcasts. */
+    uint32_t want = n->state == DHCP_CLIENT_REQUESTING ? n->offer_server
+                    : n->state == DHCP_CLIENT_RENEWING ? n->lease.server_id
+                                                       : 0;
+    if (want != 0 && (m->present & DHCP_HAVE_SERVER_ID) && m->server_id != want)
+        return DHCP_CLIENT_ERR_SERVER_ID;
+    if (m->type == DHCP_NAK)
+        return on_nak(n, m, now, ev);
+    if (m->type == DHCP_ACK)
+        return on_ack(n, m, now, ev);
+    return DHCP_CLIENT_ERR_UNEXPECTED;
 }
 
 static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *msg, size_t len,
