@@ -11,9 +11,18 @@
 #include "dhcp_client_internal.h"
 #include "netproto/np.h"
 
-#define JITTER_MS                                                                                  \
-    1000u /* RFC 2131 §4.1: "randomized by the value of a uniform                                 \
-             random number chosen from the range -1 to +1" s */
+/* RFC 2131 §4.1: retransmission delays are "randomized by the value of a
+ * uniform random number chosen from the range -1 to +1" seconds. */
+#define JITTER_MS 1000u
+
+/* RFC 2131 §4.4.1: "wait a random time between one and ten seconds". */
+#define INITIAL_DELAY_MIN_MS 1000u
+#define INITIAL_DELAY_MAX_MS 10000u
+
+/* Timer transitions one poll may make: a late poll passes through BOUND,
+ * RENEWING, REBINDING and INIT at the most, so this bound is never
+ * reached, and keeps the loop finite whatever the state. */
+#define POLL_PASSES_MAX 8
 
 void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
 {
@@ -70,7 +79,8 @@ static uint64_t startup_wait(struct dhcp_client *c)
 {
     if (!c->cfg.initial_delay)
         return 0;
-    return 1000u + dhcpc_rng_next(&c->rng) % 9001u;
+    return INITIAL_DELAY_MIN_MS +
+           dhcpc_rng_next(&c->rng) % (INITIAL_DELAY_MAX_MS - INITIAL_DELAY_MIN_MS + 1u);
 }
 
 int dhcp_client_init(struct dhcp_client *c, const struct dhcp_client_config *cfg)
@@ -297,10 +307,9 @@ int dhcp_client_poll(struct dhcp_client *c, uint64_t now_ms, struct dhcp_tx *tx,
     struct dhcp_client n = *c;
     enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
     enum send_kind kind = SEND_NONE;
-    /* Each pass handles one transition; a late poll can pass through
-     * BOUND, RENEWING, REBINDING and INIT in one call, so a few passes
-     * suffice and the bound keeps the loop finite whatever the state. */
-    for (int pass = 0; pass < 8 && kind == SEND_NONE && now_ms >= n.deadline_ms; pass++) {
+    /* Each pass handles one transition (POLL_PASSES_MAX). */
+    for (int pass = 0; pass < POLL_PASSES_MAX && kind == SEND_NONE && now_ms >= n.deadline_ms;
+         pass++) {
         int rc = poll_step(&n, now_ms, &kind, &ev);
         if (rc != DHCP_OK)
             return rc;

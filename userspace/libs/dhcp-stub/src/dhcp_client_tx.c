@@ -19,7 +19,7 @@ static const uint8_t param_request_list[] = {
 uint16_t dhcpc_secs_now(const struct dhcp_client *n, uint64_t now)
 {
     uint64_t secs = now > n->exchange_ms ? (now - n->exchange_ms) / MS_PER_S : 0;
-    return (uint16_t)(secs > 0xffffu ? 0xffffu : secs);
+    return (uint16_t)(secs > UINT16_MAX ? UINT16_MAX : secs);
 }
 
 /* Where a message goes: from src_ip to dst_ip, broadcast or unicast. */

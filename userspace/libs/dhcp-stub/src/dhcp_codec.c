@@ -41,6 +41,8 @@ static const uint8_t magic_cookie[4] = {99, 130, 83, 99};
 
 /* Every option is code, length, value but PAD and END (RFC 2132 §2). */
 #define OPT_HLEN 2u
+/* An address, a time or a mask: 4 bytes on the wire. */
+#define U32_LEN 4u
 
 /* What the option walk has seen so far, across all three fields. */
 struct walk {
@@ -106,7 +108,7 @@ static int take_max_size(struct walk *w, const uint8_t *v, uint8_t len)
 static int take_u32(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint32_t bit,
                     uint32_t *out)
 {
-    if (len != 4)
+    if (len != U32_LEN)
         return DHCP_MSG_ERR_OPT_LEN;
     if (!seen_once(w, code))
         return DHCP_MSG_ERR_OPT_DUP;
@@ -122,13 +124,13 @@ static int take_addrs(struct walk *w, uint8_t code, const uint8_t *v, uint8_t le
 {
     if (!seen_once(w, code))
         return DHCP_MSG_ERR_OPT_DUP;
-    if (len == 0 || len % 4u != 0)
+    if (len == 0 || len % U32_LEN != 0)
         return DHCP_MSG_ERR_LIST_LEN;
-    unsigned n = len / 4u;
+    unsigned n = len / U32_LEN;
     if (n > DHCP_MSG_ADDRS_MAX)
         n = DHCP_MSG_ADDRS_MAX;
     for (unsigned i = 0; i < n; i++)
-        out[i] = np_get32(v + (size_t)4u * i);
+        out[i] = np_get32(v + (size_t)U32_LEN * i);
     *count = (uint8_t)n;
     return DHCP_OK;
 }
@@ -326,17 +328,17 @@ static void put_opt(struct opt_out *o, uint8_t code, const uint8_t *v, uint8_t l
 
 static void put_u32(struct opt_out *o, uint8_t code, uint32_t v)
 {
-    uint8_t b[4];
+    uint8_t b[U32_LEN];
     np_put32(b, v);
     put_opt(o, code, b, sizeof b);
 }
 
 static void put_addrs(struct opt_out *o, uint8_t code, const uint32_t *a, uint8_t n)
 {
-    uint8_t b[4u * DHCP_MSG_ADDRS_MAX];
+    uint8_t b[U32_LEN * DHCP_MSG_ADDRS_MAX];
     for (unsigned i = 0; i < n; i++)
-        np_put32(b + (size_t)4u * i, a[i]);
-    put_opt(o, code, b, (uint8_t)(4u * n));
+        np_put32(b + (size_t)U32_LEN * i, a[i]);
+    put_opt(o, code, b, (uint8_t)(U32_LEN * n));
 }
 
 /* The options in their one order, END last. The message type comes first:

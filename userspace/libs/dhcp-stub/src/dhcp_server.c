@@ -45,7 +45,7 @@ int dhcp_server_init(struct dhcp_server *s, const struct dhcp_server_config *cfg
 
 static bool held_by_other(const struct dhcp_server *s, uint64_t now, const uint8_t *mac)
 {
-    return s->held && now < s->expire_ms && memcmp(s->holder, mac, 6) != 0;
+    return s->held && now < s->expire_ms && memcmp(s->holder, mac, sizeof s->holder) != 0;
 }
 
 bool dhcp_server_lease_held(const struct dhcp_server *s, uint64_t now_ms, uint8_t *mac)
@@ -53,7 +53,7 @@ bool dhcp_server_lease_held(const struct dhcp_server *s, uint64_t now_ms, uint8_
     if (s == NULL || !s->held || now_ms >= s->expire_ms)
         return false;
     if (mac != NULL)
-        memcpy(mac, s->holder, 6);
+        memcpy(mac, s->holder, sizeof s->holder);
     return true;
 }
 
@@ -253,7 +253,7 @@ static int on_request(struct dhcp_server *n, const struct dhcp_msg *req, uint64_
         return DHCP_OK;
     }
     if (kind == REQ_INIT_REBOOT && !wrong_network(n, want) &&
-        !(n->held && memcmp(n->holder, req->chaddr, 6) == 0)) {
+        !(n->held && memcmp(n->holder, req->chaddr, sizeof n->holder) == 0)) {
         /* "If the DHCP server has no record of this client, then it MUST
          * remain silent"; the stub's one record is the lease it holds. */
         n->stats.no_record++;
@@ -272,7 +272,7 @@ static int on_request(struct dhcp_server *n, const struct dhcp_msg *req, uint64_
  * 50): then it is marked not available for decline_hold_s. No reply. */
 static void on_release_decline(struct dhcp_server *n, const struct dhcp_msg *req, uint64_t now)
 {
-    bool mine = n->held && memcmp(n->holder, req->chaddr, 6) == 0;
+    bool mine = n->held && memcmp(n->holder, req->chaddr, sizeof n->holder) == 0;
     if (req->type == DHCP_RELEASE) {
         n->stats.releases++;
     } else {
