@@ -114,16 +114,18 @@ const char *dhcp_strerror(int err)
     return nth_name(err_names, (unsigned)-err);
 }
 
+/* The i-th of n names packed in list, or "?" past the end. */
+static const char *name_or_q(const char *list, unsigned n, unsigned i)
+{
+    return i < n ? nth_name(list, i) : "?";
+}
+
 const char *dhcp_client_state_name(enum dhcp_client_state s)
 {
-    if ((unsigned)s >= N_STATE_NAMES)
-        return "?";
-    return nth_name(state_names, (unsigned)s);
+    return name_or_q(state_names, N_STATE_NAMES, (unsigned)s);
 }
 
 const char *dhcp_client_event_name(enum dhcp_client_event e)
 {
-    if ((unsigned)e >= N_EVENT_NAMES)
-        return "?";
-    return nth_name(event_names, (unsigned)e);
+    return name_or_q(event_names, N_EVENT_NAMES, (unsigned)e);
 }
