@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "dhcp-stub/dhcp_server.h"
 #include "fdt.h"
 #include "netstack/netstack.h"
 #include "virtio-net/virtio_net.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp-stub/dhcp_server.h"
 #include "netproto/netproto.h"
 #include "netstack/netstack.h"
 #include "stub_peer.h"
