@@ -49,6 +49,16 @@ enum fake_vnet_fault {
     FAKE_FAULT_COUNT
 };
 
+/* One buffer the device took from an avail ring: its head id and the
+ * segments of its chain (scratch of the queue that owns it). */
+struct fake_vnet_chain {
+    uint32_t head;
+    unsigned nseg;
+    uint64_t addr[FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t len[FAKE_VNET_QUEUE_NUM_MAX];
+    uint64_t total;
+};
+
 struct fake_vnet_queue {
     /* registers */
     uint32_t num, align, pfn, ready;
@@ -77,7 +87,8 @@ struct fake_vnet_queue {
     uint16_t snap_avail_idx;
     uint8_t snap_ring[2u * FAKE_VNET_QUEUE_NUM_MAX];
     uint8_t snap_desc[16u * FAKE_VNET_QUEUE_NUM_MAX];
-    uint64_t notifies; /* QueueNotify writes naming this queue */
+    uint64_t notifies;            /* QueueNotify writes naming this queue */
+    struct fake_vnet_chain chain; /* the buffer being moved (scratch) */
 };
 
 struct fake_vnet_stats {

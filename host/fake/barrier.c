@@ -1,0 +1,110 @@
+/*
+ * The barrier model: what a driver could see of the rings on a weakly
+ * ordered machine, with the device running beside it, given the barriers
+ * it issues (virtio 1.2 §2.7.13 and §2.7.14). The fake runs in program
+ * order, so without this a missing barrier would pass unnoticed.
+ *
+ *  - Used entries: an entry the device writes reads as a poison id until
+ *    the driver's next READ or FULL barrier, while used->idx is visible at
+ *    once: a driver that reads entries without a read barrier after the
+ *    index sees garbage.
+ *  - Avail publishes: at each WRITE or FULL barrier, and when the device
+ *    looks at a queue, an avail->idx that moved since the previous barrier
+ *    must not cover a ring entry or descriptor that also changed since
+ *    then: the entries and the index written without a barrier between
+ *    them is a violation.
+ */
+#include <string.h>
+
+#include "fake_internal.h"
+
+#define LATE_MAX (2u * FAKE_VNET_QUEUE_NUM_MAX)
+
+void fake_late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t id, uint32_t len)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint32_t slot = q->used_idx % q->num;
+    uint8_t *e = used + 4 + 8u * slot;
+    if (!f->model_barriers || q->late_n == LATE_MAX) {
+        /* Model off, or never reached by a driver that reads its ring:
+         * write through. */
+        fake_st32(f, e, id);
+        fake_st32(f, e + 4, len);
+        return;
+    }
+    fake_st32(f, e, FAKE_POISON);
+    fake_st32(f, e + 4, FAKE_POISON);
+    q->late_slot[q->late_n] = slot;
+    q->late_id[q->late_n] = id;
+    q->late_len[q->late_n] = len;
+    q->late_n++;
+}
+
+/* Entries the device wrote become visible to the driver. */
+static void late_flush(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint8_t *used = q->num ? fake_ring_used(f, qi) : NULL;
+    for (unsigned i = 0; used && i < q->late_n; i++) {
+        uint8_t *e = used + 4 + 8u * q->late_slot[i];
+        fake_st32(f, e, q->late_id[i]);
+        fake_st32(f, e + 4, q->late_len[i]);
+    }
+    q->late_n = 0;
+}
+
+void fake_avail_snapshot(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    const uint8_t *avail = fake_ring_avail(f, qi);
+    const uint8_t *desc = fake_ring_desc(f, qi);
+    q->snap_valid = f->model_barriers && avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
+    if (!q->snap_valid)
+        return;
+    q->snap_avail_idx = fake_ld16(f, avail + 2);
+    memcpy(q->snap_ring, avail + 4, 2u * q->num);
+    memcpy(q->snap_desc, desc, 16u * q->num);
+}
+
+/* Since the last snapshot: if avail->idx moved, the entries it now covers
+ * (ring slots and their descriptors) must be as they were then. */
+void fake_avail_check(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    if (!q->snap_valid || !fake_queue_live(f, qi))
+        return;
+    const uint8_t *avail = fake_ring_avail(f, qi);
+    const uint8_t *desc = fake_ring_desc(f, qi);
+    if (!avail || !desc)
+        return;
+    uint16_t now = fake_ld16(f, avail + 2);
+    uint16_t n = (uint16_t)(now - q->snap_avail_idx);
+    if (n == 0 || n > q->num)
+        return; /* nothing new, or a bad index the device reports elsewhere */
+    for (uint16_t i = 0; i < n; i++) {
+        uint32_t slot = (uint16_t)(q->snap_avail_idx + i) % q->num;
+        uint16_t head = fake_ld16(f, avail + 4 + 2u * slot);
+        bool ring_changed = memcmp(avail + 4 + 2u * slot, q->snap_ring + 2u * slot, 2) != 0;
+        bool desc_changed =
+            head < q->num && memcmp(desc + 16u * head, q->snap_desc + 16u * head, 16) != 0;
+        if (ring_changed || desc_changed) {
+            fake_violation(f,
+                           "queue %u: avail->idx %u published entries written after the last "
+                           "barrier (missing write barrier)",
+                           qi, now);
+            return;
+        }
+    }
+}
+
+void fake_vnet_barrier(struct fake_vnet *f, enum vnet_barrier kind)
+{
+    for (unsigned qi = 0; qi < FAKE_QUEUES; qi++) {
+        if (kind == VNET_BARRIER_READ || kind == VNET_BARRIER_FULL)
+            late_flush(f, qi);
+        if (kind == VNET_BARRIER_WRITE || kind == VNET_BARRIER_FULL) {
+            fake_avail_check(f, qi);
+            fake_avail_snapshot(f, qi);
+        }
+    }
+}
