@@ -63,7 +63,7 @@ static double run(uint32_t version, size_t len, double min_s, uint64_t min_frame
     }
     /* The fake's barrier model snapshots the avail side at every barrier:
      * test machinery, not device work, so it is left out of the measure. */
-    h.fake.model_barriers = false;
+    h.fake.knobs.model_barriers = false;
     if (vnet_harness_up(&h) != VNET_OK) {
         fprintf(stderr, "bench_virtio: could not bring the device up\n");
         exit(1);

@@ -24,10 +24,21 @@ struct vnet_harness {
     size_t window_len;
 };
 
-/* Sets up the fake (version 1 or 2, QEMU's features) and a DMA window big
+/* Sets up the fake (version 1 or 2, QEMU's defaults) and a DMA window big
  * enough for cfg (NULL: vnet_config_defaults). Does not start the driver, so
  * a test can change the fake first. Returns 0, or -1 (bad cfg, no memory). */
 int vnet_harness_open(struct vnet_harness *h, uint32_t version, const struct vnet_config *cfg);
+
+/* The same with the fake's configuration given (fcfg's window fields are
+ * the harness's and ignored). */
+int vnet_harness_open_cfg(struct vnet_harness *h, const struct fake_vnet_cfg *fcfg,
+                          const struct vnet_config *cfg);
+
+/* A fresh fake and driver on a harness that is open (or zeroed: then it is
+ * opened), keeping its allocations when they are big enough: for loops that
+ * run many short lives (the fuzz targets). Returns what open returns. */
+int vnet_harness_reopen(struct vnet_harness *h, const struct fake_vnet_cfg *fcfg,
+                        const struct vnet_config *cfg);
 
 /* vnet_init on the fake. Returns what vnet_init returns. */
 int vnet_harness_up(struct vnet_harness *h);

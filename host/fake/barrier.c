@@ -25,7 +25,7 @@ void fake_late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t id,
     struct fake_vnet_queue *q = &f->q[qi];
     uint32_t slot = q->used_idx % q->num;
     uint8_t *e = used + 4 + 8u * slot;
-    if (!f->model_barriers || q->late_n == LATE_MAX) {
+    if (!f->knobs.model_barriers || q->late_n == LATE_MAX) {
         /* Model off, or never reached by a driver that reads its ring:
          * write through. */
         fake_st32(f, e, id);
@@ -58,7 +58,7 @@ void fake_avail_snapshot(struct fake_vnet *f, unsigned qi)
     struct fake_vnet_queue *q = &f->q[qi];
     const uint8_t *avail = fake_ring_avail(f, qi);
     const uint8_t *desc = fake_ring_desc(f, qi);
-    q->snap_valid = f->model_barriers && avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
+    q->snap_valid = f->knobs.model_barriers && avail && desc && q->num <= FAKE_VNET_QUEUE_NUM_MAX;
     if (!q->snap_valid)
         return;
     q->snap_avail_idx = fake_ld16(f, avail + 2);

@@ -24,9 +24,9 @@ void fake_raise_bits(struct fake_vnet *f, uint32_t bits)
 {
     if (bits == 0)
         return;
-    if (f->int_status == 0)
+    if (f->regs.int_status == 0)
         f->stats.irqs_raised++;
-    f->int_status |= bits;
+    f->regs.int_status |= bits;
 }
 
 /* xorshift64: a fixed sequence for a given seed, on every host. */
@@ -54,46 +54,67 @@ void fake_vnet_fault(struct fake_vnet *f, enum fake_vnet_fault fault, unsigned t
         f->fault_armed[fault] += times;
 }
 
-/* One pending store kept from the last fake_vnet_free (host tests are
- * single-threaded). */
-static uint8_t (*spare_pending)[FAKE_VNET_FRAME_MAX];
-
-int fake_vnet_init(struct fake_vnet *f, uint32_t version, void *mem, size_t mem_len, uint64_t base)
+void fake_vnet_cfg_defaults(struct fake_vnet_cfg *cfg, uint32_t version)
 {
     static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->version = version;
+    cfg->device_id = VNET_MMIO_DEVICE_ID_NET;
+    cfg->features = version >= 2u ? FAKE_VNET_QEMU_MODERN_FEATURES : FAKE_VNET_QEMU_LEGACY_FEATURES;
+    memcpy(cfg->mac, mac, sizeof(mac));
+    cfg->link_up = true;
+    cfg->mtu = 1500;
+    cfg->queue_num_max = FAKE_VNET_QUEUE_NUM_MAX;
+    cfg->seed = 0x2545f4914f6cdd1dull;
+    cfg->knobs.auto_complete_tx = true;
+    cfg->knobs.model_barriers = true;
+    cfg->knobs.ooo_window = 0;
+}
+
+static bool cfg_ok(const struct fake_vnet_cfg *cfg)
+{
+    return cfg && (cfg->version == 1u || cfg->version == 2u) && cfg->mem && cfg->mem_len > 0 &&
+           cfg->queue_num_max <= FAKE_VNET_QUEUE_NUM_MAX;
+}
+
+/* Everything but the pending store, from cfg; the device as after a reset. */
+static void start(struct fake_vnet *f, const struct fake_vnet_cfg *cfg)
+{
+    uint8_t(*pending)[FAKE_VNET_FRAME_MAX] = f->pending;
     memset(f, 0, sizeof(*f));
-    /* A slot is always written before it is read, so the store need not be
-     * zeroed; and the last one freed is reused, so a loop that opens and
-     * closes fakes (the fuzz target) does not map and unmap 2 MiB each time. */
-    if (spare_pending) {
-        f->pending = spare_pending;
-        spare_pending = NULL;
-    } else {
-        f->pending = malloc(FAKE_VNET_RX_PENDING_MAX * sizeof(*f->pending));
-    }
+    f->pending = pending;
+    f->cfg = *cfg;
+    f->knobs = cfg->knobs;
+    f->rng = cfg->seed;
+    f->regs.net_status = cfg->link_up ? 1u : 0u;
+}
+
+int fake_vnet_init(struct fake_vnet *f, const struct fake_vnet_cfg *cfg)
+{
+    memset(f, 0, sizeof(*f));
+    if (!cfg_ok(cfg))
+        return -1;
+    /* A slot is always written before it is read: the store is not zeroed. */
+    f->pending = malloc(FAKE_VNET_RX_PENDING_MAX * sizeof(*f->pending));
     if (!f->pending)
         return -1;
-    f->version = version;
-    f->device_id = VNET_MMIO_DEVICE_ID_NET;
-    f->features = version >= 2u ? FAKE_VNET_QEMU_MODERN_FEATURES : FAKE_VNET_QEMU_LEGACY_FEATURES;
-    memcpy(f->mac, mac, sizeof(mac));
-    f->net_status = 1;
-    f->queue_num_max = FAKE_VNET_QUEUE_NUM_MAX;
-    f->mem = mem;
-    f->mem_len = mem_len;
-    f->mem_base = base;
-    f->auto_complete_tx = true;
-    f->model_barriers = true;
-    f->rng = 0x2545f4914f6cdd1dull;
+    start(f, cfg);
+    return 0;
+}
+
+int fake_vnet_reinit(struct fake_vnet *f, const struct fake_vnet_cfg *cfg)
+{
+    if (!f->pending)
+        return fake_vnet_init(f, cfg);
+    if (!cfg_ok(cfg))
+        return -1;
+    start(f, cfg);
     return 0;
 }
 
 void fake_vnet_free(struct fake_vnet *f)
 {
-    if (!spare_pending)
-        spare_pending = f->pending;
-    else
-        free(f->pending);
+    free(f->pending);
     f->pending = NULL;
 }
 
@@ -104,5 +125,5 @@ void fake_vnet_raise(struct fake_vnet *f, uint32_t bits)
 
 bool fake_vnet_irq_line(const struct fake_vnet *f)
 {
-    return f->int_status != 0;
+    return f->regs.int_status != 0;
 }

@@ -25,7 +25,8 @@
 
 #include "virtio-net/virtio_mmio.h"
 
-/* What QEMU 7.2 offers with -netdev user (see ../shared/VIRTIO-NOTES.md). */
+/* The feature words QEMU 7.2's virtio-net device offers on virtio-mmio with
+ * -netdev user (as its DeviceFeatures read back on the virt board). */
 #define FAKE_VNET_QEMU_LEGACY_FEATURES 0x39bf8064ull
 #define FAKE_VNET_QEMU_MODERN_FEATURES 0x0000010130bf8024ull
 #define FAKE_VNET_QUEUE_NUM_MAX 256u
@@ -102,19 +103,37 @@ struct fake_vnet_stats {
     uint64_t resets;       /* device resets (Status 0 or legacy QueuePFN 0) */
 };
 
-struct fake_vnet {
-    /* --- set up by fake_vnet_init, may be changed before the driver starts --- */
-    uint32_t version;    /* 1 or 2 */
-    uint32_t device_id;  /* 1 = net, 0 = empty slot */
-    uint64_t features;   /* offered; legacy exposes only the low 32 bits */
-    uint8_t mac[6];      /* 02:00:00:00:00:01 */
-    uint16_t net_status; /* config status: bit 0 link up */
-    uint16_t queue_num_max;
-    uint8_t *mem; /* the DMA window */
-    size_t mem_len;
-    uint64_t mem_base;
+/* How the device behaves; the cfg gives the values at init, and a test may
+ * change them at any time through f->knobs. */
+struct fake_vnet_knobs {
+    bool auto_complete_tx; /* complete TX on notify (default true); else fake_vnet_process */
+    bool model_barriers;   /* the barrier model of fake_vnet_barrier (default true);
+                              off only where the driver's speed, not the fake's
+                              checking, is measured (bench_virtio) */
+    unsigned ooo_window;   /* 0/1: in order; else hold up to this many completions per
+                              queue and release them in a seeded shuffled order */
+};
 
-    /* --- device registers --- */
+/* What the device is. Set by fake_vnet_cfg_defaults; the window is the
+ * caller's. The identity fields are read live, so a test may change them
+ * in f->cfg before the driver starts (or to play a device that changes). */
+struct fake_vnet_cfg {
+    uint32_t version;       /* 1 legacy, 2 modern */
+    uint32_t device_id;     /* 1 net, 0 an empty slot */
+    uint64_t features;      /* offered; legacy shows only the low 32 bits */
+    uint8_t mac[6];         /* 02:00:00:00:00:01 */
+    bool link_up;           /* config status bit 0 at init */
+    uint16_t mtu;           /* config mtu (1500) */
+    uint32_t queue_num_max; /* QueueNumMax of both queues */
+    uint8_t *mem;           /* the DMA window: mem_len host bytes that the */
+    size_t mem_len;         /* device sees at guest address mem_base */
+    uint64_t mem_base;
+    uint64_t seed; /* of the out-of-order shuffle and the scribble fault */
+    struct fake_vnet_knobs knobs;
+};
+
+/* The device's registers (virtio 1.2 §4.2.2) and config state. */
+struct fake_vnet_regs {
     uint32_t status;
     uint32_t dev_features_sel, drv_features_sel;
     uint64_t driver_features;
@@ -122,23 +141,25 @@ struct fake_vnet {
     uint32_t queue_sel;
     uint32_t int_status;
     uint32_t config_generation;
-    struct fake_vnet_queue q[2]; /* 0 RX, 1 TX */
+    uint16_t net_status; /* config status: bit 0 link up */
+};
 
-    /* --- behaviour knobs --- */
-    bool auto_complete_tx; /* complete TX on notify (default true) */
-    bool model_barriers;   /* the barrier model of fake_vnet_barrier (default true);
-                              off only where the driver's speed, not the fake's
-                              checking, is measured (bench_virtio) */
-    unsigned ooo_window;   /* 0/1: in order; else hold up to this many completions per queue
-                              and release them in a seeded shuffled order */
-    uint64_t rng;          /* seed for ooo shuffles (xorshift64) */
+struct fake_vnet {
+    struct fake_vnet_cfg cfg;
+    struct fake_vnet_regs regs;
+    struct fake_vnet_queue q[2]; /* 0 RX, 1 TX */
+    struct fake_vnet_knobs knobs;
+
+    /* --- misbehaviour, armed by a test --- */
     unsigned fault_armed[FAKE_FAULT_COUNT];
     uint32_t raise_on_status_read; /* bits ORed into int_status right after the next
                                       InterruptStatus read (models a race) */
+    uint64_t rng;                  /* the shuffle's state (xorshift64), from cfg.seed */
+
+    /* --- the far side --- */
     void (*on_tx)(void *ctx, const uint8_t *frame, size_t len); /* the frame port */
     void *port_ctx;
-
-    /* --- injected frames waiting for an RX buffer --- */
+    /* injected frames waiting for an RX buffer */
     uint8_t (*pending)[FAKE_VNET_FRAME_MAX]; /* FAKE_VNET_RX_PENDING_MAX entries, malloc'd */
     uint16_t pending_len[FAKE_VNET_RX_PENDING_MAX];
     unsigned pending_head, pending_n;
@@ -149,11 +170,21 @@ struct fake_vnet {
     char first_violation[160];
 };
 
-/* version 1 or 2; mem/mem_len the DMA window at guest address `base`.
- * Offers the QEMU 7.2 feature words for that version, MAC 02:00:00:00:00:01,
- * link up, QueueNumMax 256. Allocates the pending-frame store: returns 0, or
- * -1 when out of memory. */
-int fake_vnet_init(struct fake_vnet *f, uint32_t version, void *mem, size_t mem_len, uint64_t base);
+/* QEMU 7.2's device of that version (1 or 2) with -netdev user: its
+ * feature words, MAC 02:00:00:00:00:01 (as -device mac= sets it), link up,
+ * mtu 1500, QueueNumMax 256; TX completed on notify, in order, the barrier
+ * model on. The window is left empty (mem NULL): the caller sets it. */
+void fake_vnet_cfg_defaults(struct fake_vnet_cfg *cfg, uint32_t version);
+
+/* A device as cfg says, reset, and its pending-frame store. Returns 0, or
+ * -1 for a bad cfg (version not 1 or 2, no window, queue_num_max above
+ * FAKE_VNET_QUEUE_NUM_MAX) or when out of memory. */
+int fake_vnet_init(struct fake_vnet *f, const struct fake_vnet_cfg *cfg);
+
+/* The same on a fake already initialised, keeping its allocation: for
+ * loops that want a fresh device per run (the fuzz targets). Frames still
+ * pending are dropped. Returns what fake_vnet_init returns. */
+int fake_vnet_reinit(struct fake_vnet *f, const struct fake_vnet_cfg *cfg);
 
 /* Frees what fake_vnet_init allocated. */
 void fake_vnet_free(struct fake_vnet *f);

@@ -14,25 +14,25 @@
 
 uint8_t *fake_gptr(const struct fake_vnet *f, uint64_t addr, uint64_t len)
 {
-    if (addr < f->mem_base)
+    if (addr < f->cfg.mem_base)
         return NULL;
-    uint64_t off = addr - f->mem_base;
-    if (off > f->mem_len || len > f->mem_len - off)
+    uint64_t off = addr - f->cfg.mem_base;
+    if (off > f->cfg.mem_len || len > f->cfg.mem_len - off)
         return NULL;
-    return f->mem + off;
+    return f->cfg.mem + off;
 }
 
 uint64_t fake_vnet_dma_addr(const struct fake_vnet *f, const void *p)
 {
-    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)f->mem;
-    if (a < lo || a - lo >= f->mem_len)
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)f->cfg.mem;
+    if (a < lo || a - lo >= f->cfg.mem_len)
         return UINT64_MAX; /* not device-visible: never aligned, never in the window */
-    return f->mem_base + (a - lo);
+    return f->cfg.mem_base + (a - lo);
 }
 
 bool fake_modern(const struct fake_vnet *f)
 {
-    return f->version >= 2u;
+    return f->cfg.version >= 2u;
 }
 
 uint16_t fake_ld16(const struct fake_vnet *f, const uint8_t *p)

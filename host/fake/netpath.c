@@ -15,8 +15,8 @@
 
 unsigned fake_vnet_hdr_len(const struct fake_vnet *f)
 {
-    return (f->driver_features & (FAKE_F_VERSION_1 | FAKE_F_MRG_RXBUF)) ? FAKE_HDR_LEN_MODERN
-                                                                        : FAKE_HDR_LEN_LEGACY;
+    return (f->regs.driver_features & (FAKE_F_VERSION_1 | FAKE_F_MRG_RXBUF)) ? FAKE_HDR_LEN_MODERN
+                                                                             : FAKE_HDR_LEN_LEGACY;
 }
 
 /* Gathers the TX chain into frame; false when it does not fit. */
@@ -59,7 +59,7 @@ static void take_tx(struct fake_vnet *f)
             if (f->on_tx)
                 f->on_tx(f->port_ctx, frame + hl, n - hl);
         }
-        if (f->auto_complete_tx || q->wait_n >= FAKE_VNET_QUEUE_NUM_MAX)
+        if (f->knobs.auto_complete_tx || q->wait_n >= FAKE_VNET_QUEUE_NUM_MAX)
             fake_ring_complete(f, FAKE_TXQ, c->head, 0);
         else
             q->wait_id[q->wait_n++] = (uint16_t)c->head;
@@ -155,7 +155,7 @@ void fake_run(struct fake_vnet *f, bool poll_tx, bool poll_rx, bool complete_tx)
 
 int fake_vnet_inject(struct fake_vnet *f, const void *frame, size_t len)
 {
-    if (!frame || len == 0 || len > FAKE_VNET_FRAME_MAX || !(f->net_status & 1u) ||
+    if (!frame || len == 0 || len > FAKE_VNET_FRAME_MAX || !(f->regs.net_status & 1u) ||
         f->pending_n >= FAKE_VNET_RX_PENDING_MAX) {
         f->stats.rx_dropped++;
         return -1;

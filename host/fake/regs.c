@@ -12,10 +12,10 @@
  * fields are little-endian (modern) or guest order (legacy). */
 static void config_bytes(const struct fake_vnet *f, uint8_t cfg[12])
 {
-    memcpy(cfg, f->mac, 6);
-    fake_st16(f, cfg + 6, f->net_status);
+    memcpy(cfg, f->cfg.mac, 6);
+    fake_st16(f, cfg + 6, f->regs.net_status);
     fake_st16(f, cfg + 8, 1);
-    fake_st16(f, cfg + 10, 1500);
+    fake_st16(f, cfg + 10, f->cfg.mtu);
 }
 
 static bool config_read(struct fake_vnet *f, uint32_t off, unsigned width, uint8_t *out)
@@ -33,17 +33,17 @@ static bool config_read(struct fake_vnet *f, uint32_t off, unsigned width, uint8
 /* Registers of a present device; *known false for one that does not exist. */
 static uint32_t read_device_reg(struct fake_vnet *f, uint32_t off, bool *known)
 {
-    struct fake_vnet_queue *q = f->queue_sel < FAKE_QUEUES ? &f->q[f->queue_sel] : NULL;
+    struct fake_vnet_queue *q = f->regs.queue_sel < FAKE_QUEUES ? &f->q[f->regs.queue_sel] : NULL;
     *known = true;
     switch (off) {
     case VNET_MMIO_DEVICE_FEATURES:
-        if (f->dev_features_sel == 0)
-            return (uint32_t)f->features;
-        if (f->dev_features_sel == 1 && fake_modern(f))
-            return (uint32_t)(f->features >> 32);
+        if (f->regs.dev_features_sel == 0)
+            return (uint32_t)f->cfg.features;
+        if (f->regs.dev_features_sel == 1 && fake_modern(f))
+            return (uint32_t)(f->cfg.features >> 32);
         return 0;
     case VNET_MMIO_QUEUE_NUM_MAX:
-        return q ? f->queue_num_max : 0;
+        return q ? f->cfg.queue_num_max : 0;
     case VNET_MMIO_QUEUE_PFN:
         if (!fake_modern(f))
             return q ? q->pfn : 0;
@@ -53,7 +53,7 @@ static uint32_t read_device_reg(struct fake_vnet *f, uint32_t off, bool *known)
             return q ? q->ready : 0;
         break;
     case VNET_MMIO_INTERRUPT_STATUS: {
-        uint32_t v = f->int_status;
+        uint32_t v = f->regs.int_status;
         if (f->raise_on_status_read) {
             fake_raise_bits(f, f->raise_on_status_read);
             f->raise_on_status_read = 0;
@@ -61,10 +61,10 @@ static uint32_t read_device_reg(struct fake_vnet *f, uint32_t off, bool *known)
         return v;
     }
     case VNET_MMIO_STATUS:
-        return f->status;
+        return f->regs.status;
     case VNET_MMIO_CONFIG_GENERATION:
         if (fake_modern(f))
-            return f->config_generation;
+            return f->regs.config_generation;
         break;
     default:
         break;
@@ -83,15 +83,15 @@ uint32_t fake_vnet_read32(struct fake_vnet *f, uint32_t off)
     case VNET_MMIO_MAGIC_VALUE:
         return VNET_MMIO_MAGIC;
     case VNET_MMIO_VERSION:
-        return f->version;
+        return f->cfg.version;
     case VNET_MMIO_DEVICE_ID:
-        return f->device_id;
+        return f->cfg.device_id;
     case VNET_MMIO_VENDOR_ID:
-        return f->device_id ? 0x554d4551u : 0; /* "QEMU" */
+        return f->cfg.device_id ? 0x554d4551u : 0; /* "QEMU" */
     default:
         break;
     }
-    if (f->device_id == 0)
+    if (f->cfg.device_id == 0)
         return 0;
     bool known;
     uint32_t v = read_device_reg(f, off, &known);
@@ -103,7 +103,7 @@ uint32_t fake_vnet_read32(struct fake_vnet *f, uint32_t off)
 uint16_t fake_vnet_read16(struct fake_vnet *f, uint32_t off)
 {
     uint8_t b[2];
-    if (f->device_id == 0 || !config_read(f, off, 2, b))
+    if (f->cfg.device_id == 0 || !config_read(f, off, 2, b))
         return 0;
     return fake_ld16(f, b);
 }
@@ -111,7 +111,7 @@ uint16_t fake_vnet_read16(struct fake_vnet *f, uint32_t off)
 uint8_t fake_vnet_read8(struct fake_vnet *f, uint32_t off)
 {
     uint8_t b;
-    if (f->device_id == 0 || !config_read(f, off, 1, &b))
+    if (f->cfg.device_id == 0 || !config_read(f, off, 1, &b))
         return 0;
     return b;
 }
@@ -136,11 +136,11 @@ static void write_pfn(struct fake_vnet *f, unsigned qi, uint32_t val)
         fake_device_reset(f);
         return;
     }
-    if (f->guest_page_size == 0 || q->align == 0 || (q->align & (q->align - 1u)) != 0) {
+    if (f->regs.guest_page_size == 0 || q->align == 0 || (q->align & (q->align - 1u)) != 0) {
         fake_violation(f, "queue %u: QueuePFN before GuestPageSize/QueueAlign", qi);
         return;
     }
-    q->desc = (uint64_t)val * f->guest_page_size;
+    q->desc = (uint64_t)val * f->regs.guest_page_size;
     q->driver = q->desc + 16ull * q->num;
     q->device = (q->driver + 4ull + 2ull * q->num + q->align - 1u) & ~(uint64_t)(q->align - 1u);
     if (fake_ring_fits(f, qi)) {
@@ -151,11 +151,12 @@ static void write_pfn(struct fake_vnet *f, unsigned qi, uint32_t val)
 
 static void write_queue_reg(struct fake_vnet *f, uint32_t off, uint32_t val)
 {
-    if (f->queue_sel >= FAKE_QUEUES) {
-        fake_violation(f, "queue register 0x%03x written for missing queue %u", off, f->queue_sel);
+    if (f->regs.queue_sel >= FAKE_QUEUES) {
+        fake_violation(f, "queue register 0x%03x written for missing queue %u", off,
+                       f->regs.queue_sel);
         return;
     }
-    unsigned qi = f->queue_sel;
+    unsigned qi = f->regs.queue_sel;
     struct fake_vnet_queue *q = &f->q[qi];
     if (fake_queue_live(f, qi) && !(off == VNET_MMIO_QUEUE_READY && val == 0) &&
         !(off == VNET_MMIO_QUEUE_PFN && val == 0)) {
@@ -205,16 +206,16 @@ static void write_queue_reg(struct fake_vnet *f, uint32_t off, uint32_t val)
 
 static void write_driver_features(struct fake_vnet *f, uint32_t val)
 {
-    if (f->status & (VNET_STATUS_FEATURES_OK | VNET_STATUS_DRIVER_OK)) {
+    if (f->regs.status & (VNET_STATUS_FEATURES_OK | VNET_STATUS_DRIVER_OK)) {
         fake_violation(f, "DriverFeatures written after FEATURES_OK/DRIVER_OK");
         return;
     }
-    if (f->drv_features_sel == 0)
-        set_lo(&f->driver_features, val);
-    else if (f->drv_features_sel == 1 && fake_modern(f))
-        set_hi(&f->driver_features, val);
+    if (f->regs.drv_features_sel == 0)
+        set_lo(&f->regs.driver_features, val);
+    else if (f->regs.drv_features_sel == 1 && fake_modern(f))
+        set_hi(&f->regs.driver_features, val);
     else if (val != 0)
-        fake_violation(f, "DriverFeatures word %u written", f->drv_features_sel);
+        fake_violation(f, "DriverFeatures word %u written", f->regs.drv_features_sel);
 }
 
 static void write_notify(struct fake_vnet *f, uint32_t val)
@@ -255,7 +256,7 @@ static unsigned reg_version(uint32_t off)
 
 void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
 {
-    if (f->device_id == 0) {
+    if (f->cfg.device_id == 0) {
         fake_violation(f, "write of 0x%x to 0x%03x on an empty slot", val, off);
         return;
     }
@@ -266,19 +267,19 @@ void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
     }
     switch (off) {
     case VNET_MMIO_DEVICE_FEATURES_SEL:
-        f->dev_features_sel = val;
+        f->regs.dev_features_sel = val;
         return;
     case VNET_MMIO_DRIVER_FEATURES_SEL:
-        f->drv_features_sel = val;
+        f->regs.drv_features_sel = val;
         return;
     case VNET_MMIO_DRIVER_FEATURES:
         write_driver_features(f, val);
         return;
     case VNET_MMIO_GUEST_PAGE_SIZE:
-        f->guest_page_size = val;
+        f->regs.guest_page_size = val;
         return;
     case VNET_MMIO_QUEUE_SEL:
-        f->queue_sel = val;
+        f->regs.queue_sel = val;
         return;
     case VNET_MMIO_QUEUE_NUM:
     case VNET_MMIO_QUEUE_ALIGN:
@@ -298,7 +299,7 @@ void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
     case VNET_MMIO_INTERRUPT_ACK:
         f->stats.acks++;
         f->stats.last_ack = val;
-        f->int_status &= ~val;
+        f->regs.int_status &= ~val;
         return;
     case VNET_MMIO_STATUS:
         fake_write_status(f, val);
@@ -311,8 +312,9 @@ void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
 
 void fake_vnet_set_link(struct fake_vnet *f, bool up)
 {
-    f->net_status = up ? (uint16_t)(f->net_status | 1u) : (uint16_t)(f->net_status & ~1u);
-    f->config_generation++;
+    f->regs.net_status =
+        up ? (uint16_t)(f->regs.net_status | 1u) : (uint16_t)(f->regs.net_status & ~1u);
+    f->regs.config_generation++;
     if (fake_driver_ok(f))
         fake_raise_bits(f, VNET_INT_CONFIG_CHANGE);
 }

@@ -53,8 +53,8 @@ static void out_set(struct fake_vnet_queue *q, uint32_t id, bool on)
 bool fake_ring_fits(struct fake_vnet *f, unsigned qi)
 {
     struct fake_vnet_queue *q = &f->q[qi];
-    if (q->num == 0 || q->num > f->queue_num_max || (q->num & (q->num - 1u)) != 0) {
-        fake_violation(f, "queue %u: bad QueueNum %u (max %u)", qi, q->num, f->queue_num_max);
+    if (q->num == 0 || q->num > f->cfg.queue_num_max || (q->num & (q->num - 1u)) != 0) {
+        fake_violation(f, "queue %u: bad QueueNum %u (max %u)", qi, q->num, f->cfg.queue_num_max);
         return false;
     }
     if (!fake_ring_desc(f, qi) || !fake_ring_avail(f, qi) || !fake_ring_used(f, qi)) {
@@ -201,7 +201,7 @@ static void release_one(struct fake_vnet *f, unsigned qi)
 void fake_ring_complete(struct fake_vnet *f, unsigned qi, uint32_t id, uint32_t len)
 {
     struct fake_vnet_queue *q = &f->q[qi];
-    if (f->ooo_window <= 1u) {
+    if (f->knobs.ooo_window <= 1u) {
         used_put(f, qi, id, len);
         return;
     }
@@ -212,7 +212,7 @@ void fake_ring_complete(struct fake_vnet *f, unsigned qi, uint32_t id, uint32_t 
     } else {
         used_put(f, qi, id, len);
     }
-    while (q->held_n > 0 && q->held_n >= f->ooo_window)
+    while (q->held_n > 0 && q->held_n >= f->knobs.ooo_window)
         release_one(f, qi);
 }
 

@@ -10,18 +10,18 @@
 
 bool fake_driver_ok(const struct fake_vnet *f)
 {
-    return (f->status & VNET_STATUS_DRIVER_OK) != 0 &&
-           (f->status & (VNET_STATUS_FAILED | VNET_STATUS_NEEDS_RESET)) == 0;
+    return (f->regs.status & VNET_STATUS_DRIVER_OK) != 0 &&
+           (f->regs.status & (VNET_STATUS_FAILED | VNET_STATUS_NEEDS_RESET)) == 0;
 }
 
 void fake_device_reset(struct fake_vnet *f)
 {
-    f->status = 0;
-    f->dev_features_sel = 0;
-    f->drv_features_sel = 0;
-    f->driver_features = 0;
-    f->queue_sel = 0;
-    f->int_status = 0;
+    f->regs.status = 0;
+    f->regs.dev_features_sel = 0;
+    f->regs.drv_features_sel = 0;
+    f->regs.driver_features = 0;
+    f->regs.queue_sel = 0;
+    f->regs.int_status = 0;
     for (unsigned i = 0; i < FAKE_QUEUES; i++)
         fake_queue_reset(&f->q[i]);
     f->stats.resets++;
@@ -32,8 +32,8 @@ void fake_device_reset(struct fake_vnet *f)
  * VERSION_1 (virtio 1.2 §6.1), unless a fault refuses it. */
 static bool features_acceptable(struct fake_vnet *f)
 {
-    bool ok =
-        (f->driver_features & ~f->features) == 0 && (f->driver_features & FAKE_F_VERSION_1) != 0;
+    bool ok = (f->regs.driver_features & ~f->cfg.features) == 0 &&
+              (f->regs.driver_features & FAKE_F_VERSION_1) != 0;
     if (fake_fault_take(f, FAKE_FAULT_FEATURES_OK_REFUSE))
         ok = false;
     return ok;
@@ -46,7 +46,7 @@ void fake_write_status(struct fake_vnet *f, uint32_t val)
             fake_device_reset(f);
         return;
     }
-    uint32_t old = f->status;
+    uint32_t old = f->regs.status;
     /* DEVICE_NEEDS_RESET is the device's bit: it stays until a reset. */
     val |= old & VNET_STATUS_NEEDS_RESET;
     uint32_t added = val & ~old;
@@ -61,13 +61,13 @@ void fake_write_status(struct fake_vnet *f, uint32_t val)
         fake_violation(f, "DRIVER_OK set before %s", fake_modern(f) ? "FEATURES_OK" : "DRIVER");
     if ((added & VNET_STATUS_FEATURES_OK) && fake_modern(f) && !features_acceptable(f))
         val &= ~VNET_STATUS_FEATURES_OK;
-    f->status = val;
+    f->regs.status = val;
     if (added & VNET_STATUS_DRIVER_OK)
         fake_run(f, true, true, false);
 }
 
 void fake_vnet_needs_reset(struct fake_vnet *f)
 {
-    f->status |= VNET_STATUS_NEEDS_RESET;
+    f->regs.status |= VNET_STATUS_NEEDS_RESET;
     fake_raise_bits(f, VNET_INT_CONFIG_CHANGE);
 }

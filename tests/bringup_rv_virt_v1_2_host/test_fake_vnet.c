@@ -29,7 +29,12 @@ static struct rig *rig_open(uint32_t version)
     r->mem = aligned_alloc(4096, MEMLEN);
     assert_non_null(r->mem);
     memset(r->mem, 0, MEMLEN);
-    assert_int_equal(fake_vnet_init(&r->f, version, r->mem, MEMLEN, BASE), 0);
+    struct fake_vnet_cfg cfg;
+    fake_vnet_cfg_defaults(&cfg, version);
+    cfg.mem = r->mem;
+    cfg.mem_len = MEMLEN;
+    cfg.mem_base = BASE;
+    assert_int_equal(fake_vnet_init(&r->f, &cfg), 0);
     return r;
 }
 
@@ -183,14 +188,66 @@ static void test_empty_slot(void **state)
 {
     (void)state;
     struct rig *r = rig_open(2);
-    r->f.device_id = 0;
+    r->f.cfg.device_id = 0;
     assert_int_equal(rd(r, VNET_MMIO_MAGIC_VALUE), 0x74726976u);
     assert_int_equal(rd(r, VNET_MMIO_DEVICE_ID), 0);
     assert_int_equal(rd(r, VNET_MMIO_DEVICE_FEATURES), 0);
     wr(r, VNET_MMIO_STATUS, VNET_STATUS_ACKNOWLEDGE);
-    assert_int_equal(r->f.status, 0);
+    assert_int_equal(r->f.regs.status, 0);
     assert_int_equal(r->f.violations, 1);
     rig_close(r);
+}
+
+static void test_cfg_defaults_and_checks(void **state)
+{
+    (void)state;
+    uint8_t *mem = aligned_alloc(4096, MEMLEN);
+    assert_non_null(mem);
+    struct fake_vnet f;
+    struct fake_vnet_cfg cfg;
+    fake_vnet_cfg_defaults(&cfg, 2);
+    assert_int_equal(cfg.features, FAKE_VNET_QEMU_MODERN_FEATURES);
+    assert_true(cfg.link_up);
+    assert_true(cfg.knobs.auto_complete_tx && cfg.knobs.model_barriers);
+    assert_null(cfg.mem);
+    /* No window, a version that does not exist, a QueueNumMax beyond the
+     * fake's arrays: refused, nothing allocated. */
+    assert_int_equal(fake_vnet_init(&f, &cfg), -1);
+    assert_null(f.pending);
+    cfg.mem = mem;
+    cfg.mem_len = MEMLEN;
+    cfg.mem_base = BASE;
+    cfg.version = 3;
+    assert_int_equal(fake_vnet_init(&f, &cfg), -1);
+    cfg.version = 2;
+    cfg.queue_num_max = FAKE_VNET_QUEUE_NUM_MAX + 1u;
+    assert_int_equal(fake_vnet_init(&f, &cfg), -1);
+    /* The cfg is what the device shows. */
+    cfg.queue_num_max = 64;
+    cfg.link_up = false;
+    cfg.mtu = 9000;
+    assert_int_equal(fake_vnet_init(&f, &cfg), 0);
+    assert_int_equal(fake_vnet_read32(&f, VNET_MMIO_QUEUE_NUM_MAX), 64);
+    assert_int_equal(fake_vnet_read16(&f, VNET_MMIO_CONFIG + 6), 0);
+    assert_int_equal(fake_vnet_read16(&f, VNET_MMIO_CONFIG + 10), 9000);
+    /* reinit: a fresh device on the same store; pending frames are gone. */
+    fake_vnet_set_link(&f, true);
+    uint8_t frame[60] = {0};
+    assert_int_equal(fake_vnet_inject(&f, frame, sizeof(frame)), 0);
+    assert_int_equal(f.pending_n, 1);
+    void *store = f.pending;
+    fake_vnet_cfg_defaults(&cfg, 1);
+    cfg.mem = mem;
+    cfg.mem_len = MEMLEN;
+    cfg.mem_base = BASE;
+    assert_int_equal(fake_vnet_reinit(&f, &cfg), 0);
+    assert_ptr_equal(f.pending, store);
+    assert_int_equal(f.pending_n, 0);
+    assert_int_equal(fake_vnet_read32(&f, VNET_MMIO_VERSION), 1);
+    assert_int_equal(f.regs.config_generation, 0);
+    assert_int_equal(f.violations, 0);
+    fake_vnet_free(&f);
+    free(mem);
 }
 
 int main(void)
@@ -201,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_legacy_ignores_modern_registers_and_pfn0_resets),
         cmocka_unit_test(test_interrupt_level_and_config_generation),
         cmocka_unit_test(test_empty_slot),
+        cmocka_unit_test(test_cfg_defaults_and_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

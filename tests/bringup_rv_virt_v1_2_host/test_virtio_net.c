@@ -45,14 +45,14 @@ static void test_init_legacy_qemu_features(void **state)
 {
     (void)state;
     struct vnet_harness *h = up_h(1, NULL);
-    assert_int_equal(h->fake.features, 0x39bf8064u);
+    assert_int_equal(h->fake.cfg.features, 0x39bf8064u);
     /* Exactly MAC, STATUS and ANY_LAYOUT; VERSION_1 is invisible on legacy. */
     assert_int_equal(h->dev.negotiated, F(MAC) | F(STATUS) | F(ANY_LAYOUT));
-    assert_int_equal(h->fake.driver_features, F(MAC) | F(STATUS) | F(ANY_LAYOUT));
+    assert_int_equal(h->fake.regs.driver_features, F(MAC) | F(STATUS) | F(ANY_LAYOUT));
     assert_int_equal(h->dev.hdr_len, 10);
-    assert_int_equal(h->fake.status,
+    assert_int_equal(h->fake.regs.status,
                      VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_DRIVER_OK);
-    assert_int_equal(h->fake.guest_page_size, 4096);
+    assert_int_equal(h->fake.regs.guest_page_size, 4096);
     assert_int_equal(h->fake.q[0].num, 16);
     assert_int_equal(h->fake.q[1].num, 16);
     assert_int_equal(h->fake.q[0].align, 4096);
@@ -72,14 +72,14 @@ static void test_init_modern_qemu_features(void **state)
 {
     (void)state;
     struct vnet_harness *h = up_h(2, NULL);
-    assert_int_equal(h->fake.features, 0x0000010130bf8024ull);
+    assert_int_equal(h->fake.cfg.features, 0x0000010130bf8024ull);
     /* Exactly MAC, STATUS and VERSION_1: RING_RESET, EVENT_IDX, offloads and
      * MRG_RXBUF are offered and refused. */
     assert_int_equal(h->dev.negotiated, F(MAC) | F(STATUS) | F(VERSION_1));
-    assert_int_equal(h->fake.driver_features, F(MAC) | F(STATUS) | F(VERSION_1));
+    assert_int_equal(h->fake.regs.driver_features, F(MAC) | F(STATUS) | F(VERSION_1));
     assert_int_equal(h->dev.hdr_len, 12);
-    assert_int_equal(h->fake.status, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER |
-                                         VNET_STATUS_FEATURES_OK | VNET_STATUS_DRIVER_OK);
+    assert_int_equal(h->fake.regs.status, VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER |
+                                              VNET_STATUS_FEATURES_OK | VNET_STATUS_DRIVER_OK);
     assert_int_equal(h->fake.q[0].ready, 1);
     assert_int_equal(h->fake.q[1].ready, 1);
     assert_int_equal(h->fake.q[0].notifies, 1);
@@ -95,14 +95,14 @@ static void test_mac_from_device_or_fallback(void **state)
     for (uint32_t v = 1; v <= 2; v++) {
         /* MAC offered: the device's MAC is the MAC. */
         struct vnet_harness *h = open_h(v, NULL);
-        memcpy(h->fake.mac, qemu_mac, 6);
+        memcpy(h->fake.cfg.mac, qemu_mac, 6);
         assert_int_equal(vnet_harness_up(h), VNET_OK);
         assert_memory_equal(h->dev.mac, qemu_mac, 6);
         close_h(h);
         /* MAC not offered: the driver's deterministic MAC. */
         h = open_h(v, NULL);
-        memcpy(h->fake.mac, qemu_mac, 6);
-        h->fake.features &= ~F(MAC);
+        memcpy(h->fake.cfg.mac, qemu_mac, 6);
+        h->fake.cfg.features &= ~F(MAC);
         assert_int_equal(vnet_harness_up(h), VNET_OK);
         assert_memory_equal(h->dev.mac, ours, 6);
         assert_int_equal(h->dev.negotiated & F(MAC), 0);
@@ -180,25 +180,25 @@ static void test_probe_rejects_without_touching(void **state)
 
     /* DeviceID 0: an empty slot, no error from probe, init refuses, no write. */
     struct vnet_harness *h = open_h(1, NULL);
-    h->fake.device_id = 0;
+    h->fake.cfg.device_id = 0;
     counting_ops(&c, &h->ops, &ops);
     assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_OK);
     assert_int_equal(info.slot, VNET_SLOT_EMPTY);
     assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len),
                      VNET_ERR_NO_DEVICE);
     assert_int_equal(c.writes, 0);
-    assert_int_equal(h->fake.status, 0);
+    assert_int_equal(h->fake.regs.status, 0);
 
     /* Another kind of virtio device (block, 2): not ours, untouched. */
-    h->fake.device_id = 2;
+    h->fake.cfg.device_id = 2;
     assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_OK);
     assert_int_equal(info.slot, VNET_SLOT_OTHER);
     assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_ERR_NOT_NET);
     assert_int_equal(c.writes, 0);
 
     /* Wrong version. */
-    h->fake.device_id = 1;
-    h->fake.version = 3;
+    h->fake.cfg.device_id = 1;
+    h->fake.cfg.version = 3;
     assert_int_equal(vnet_mmio_probe(&ops, &info), VNET_ERR_VERSION);
     assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), VNET_ERR_VERSION);
     assert_int_equal(c.writes, 0);
@@ -227,10 +227,10 @@ static void test_modern_requires_version_1(void **state)
 {
     (void)state;
     struct vnet_harness *h = open_h(2, NULL);
-    h->fake.features &= ~F(VERSION_1);
+    h->fake.cfg.features &= ~F(VERSION_1);
     assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
-    assert_true(h->fake.status & VNET_STATUS_FAILED);
-    assert_false(h->fake.status & VNET_STATUS_DRIVER_OK);
+    assert_true(h->fake.regs.status & VNET_STATUS_FAILED);
+    assert_false(h->fake.regs.status & VNET_STATUS_DRIVER_OK);
     assert_int_equal(h->dev.state, VNET_STATE_DOWN);
     close_h(h);
 }
@@ -241,8 +241,8 @@ static void test_features_ok_refused(void **state)
     struct vnet_harness *h = open_h(2, NULL);
     fake_vnet_fault(&h->fake, FAKE_FAULT_FEATURES_OK_REFUSE, 1);
     assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
-    assert_true(h->fake.status & VNET_STATUS_FAILED);
-    assert_false(h->fake.status & VNET_STATUS_DRIVER_OK);
+    assert_true(h->fake.regs.status & VNET_STATUS_FAILED);
+    assert_false(h->fake.regs.status & VNET_STATUS_DRIVER_OK);
     close_h(h);
 }
 
@@ -250,9 +250,9 @@ static void test_legacy_requires_any_layout(void **state)
 {
     (void)state;
     struct vnet_harness *h = open_h(1, NULL);
-    h->fake.features &= ~F(ANY_LAYOUT);
+    h->fake.cfg.features &= ~F(ANY_LAYOUT);
     assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
-    assert_true(h->fake.status & VNET_STATUS_FAILED);
+    assert_true(h->fake.regs.status & VNET_STATUS_FAILED);
     close_h(h);
 }
 
@@ -260,7 +260,7 @@ static void test_reset_that_never_finishes(void **state)
 {
     (void)state;
     struct vnet_harness *h = open_h(1, NULL);
-    h->fake.status = VNET_STATUS_ACKNOWLEDGE; /* left over from a previous owner */
+    h->fake.regs.status = VNET_STATUS_ACKNOWLEDGE; /* left over from a previous owner */
     fake_vnet_fault(&h->fake, FAKE_FAULT_RESET_STUCK, 1);
     assert_int_equal(vnet_harness_up(h), VNET_ERR_RESET);
     close_h(h);
@@ -271,7 +271,7 @@ static void test_queue_size_cut_to_device_max(void **state)
     (void)state;
     for (uint32_t v = 1; v <= 2; v++) {
         struct vnet_harness *h = open_h(v, NULL);
-        h->fake.queue_num_max = 12; /* not a power of two: the driver takes 8 */
+        h->fake.cfg.queue_num_max = 12; /* not a power of two: the driver takes 8 */
         assert_int_equal(vnet_harness_up(h), VNET_OK);
         assert_int_equal(h->dev.rxq.size, 8);
         assert_int_equal(h->dev.txq.size, 8);
@@ -280,9 +280,9 @@ static void test_queue_size_cut_to_device_max(void **state)
         close_h(h);
 
         h = open_h(v, NULL);
-        h->fake.queue_num_max = 0;
+        h->fake.cfg.queue_num_max = 0;
         assert_int_equal(vnet_harness_up(h), VNET_ERR_QUEUE);
-        assert_true(h->fake.status & VNET_STATUS_FAILED);
+        assert_true(h->fake.regs.status & VNET_STATUS_FAILED);
         close_h(h);
     }
 }
@@ -308,7 +308,7 @@ static void test_bad_config_and_memory(void **state)
     /* Not 4096-aligned in the device's address space. */
     assert_int_equal(vnet_init(&h->dev, &h->ops, &h->cfg, h->window + 16, h->window_len - 16),
                      VNET_ERR_MEM);
-    assert_int_equal(h->fake.status, 0);
+    assert_int_equal(h->fake.regs.status, 0);
     close_h(h);
 
     /* A legacy QueueAlign of 8192 needs the block 8192-aligned: refused up
@@ -323,7 +323,7 @@ static void test_bad_config_and_memory(void **state)
     assert_true(vnet_dma_size(&cfg) + 4096 <= h->window_len);
     assert_int_equal(vnet_init(&h->dev, &h->ops, &cfg, h->window + 4096, h->window_len - 4096),
                      VNET_ERR_MEM);
-    assert_int_equal(h->fake.status, 0);
+    assert_int_equal(h->fake.regs.status, 0);
     assert_int_equal(vnet_init(&h->dev, &h->ops, &cfg, h->window, h->window_len), VNET_OK);
     assert_int_equal(h->fake.q[0].align, 8192);
     close_h(h);
@@ -604,14 +604,14 @@ static void test_link_change_through_config_interrupt(void **state)
     for (uint32_t v = 1; v <= 2; v++) {
         struct vnet_harness *h = up_h(v, NULL);
         assert_true(h->dev.link_up);
-        uint32_t gen = h->fake.config_generation;
+        uint32_t gen = h->fake.regs.config_generation;
         fake_vnet_set_link(&h->fake, false);
         assert_true(fake_vnet_irq_line(&h->fake));
         assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
         assert_false(h->dev.link_up);
         assert_int_equal(h->dev.cnt.config_changes, 1);
         if (v == 2)
-            assert_int_equal(h->fake.config_generation, gen + 1);
+            assert_int_equal(h->fake.regs.config_generation, gen + 1);
         fake_vnet_set_link(&h->fake, true);
         assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
         assert_true(h->dev.link_up);

@@ -69,10 +69,12 @@ static void soak_segment(uint32_t seed, uint32_t frames)
     uint32_t version = 1u + (lcg(&s) & 1u);
     struct vnet_harness *h = calloc(1, sizeof(*h));
     assert_non_null(h);
-    assert_int_equal(vnet_harness_open(h, version, &cfg), 0);
-    h->fake.ooo_window =
+    struct fake_vnet_cfg fc;
+    fake_vnet_cfg_defaults(&fc, version);
+    fc.knobs.ooo_window =
         lcg(&s) % (cfg.rx_queue_size < cfg.tx_queue_size ? cfg.rx_queue_size : cfg.tx_queue_size);
-    h->fake.rng = 0x9e3779b97f4a7c15ull ^ seed;
+    fc.seed = 0x9e3779b97f4a7c15ull ^ seed;
+    assert_int_equal(vnet_harness_open_cfg(h, &fc, &cfg), 0);
     struct loop l = {&h->fake, 0, 0};
     h->fake.on_tx = loop_tx;
     h->fake.port_ctx = &l;

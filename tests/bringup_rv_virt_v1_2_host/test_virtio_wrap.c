@@ -71,7 +71,7 @@ static void wrap_tx(struct vnet_harness *h, uint32_t total, uint32_t seed)
     h->fake.port_ctx = cap;
     /* The device takes frames on notify but returns the slots only when
      * told to, so the driver runs into a full ring. */
-    h->fake.auto_complete_tx = false;
+    h->fake.knobs.auto_complete_tx = false;
     uint16_t size = h->dev.txq.size;
     uint32_t sent = 0, full_edges = 0, rounds = 0;
     uint8_t f[1514];
@@ -168,10 +168,12 @@ static void run_wrap(uint32_t version, uint16_t qsize)
     cfg.tx_queue_size = qsize;
     struct vnet_harness *h = calloc(1, sizeof(*h));
     assert_non_null(h);
-    assert_int_equal(vnet_harness_open(h, version, &cfg), 0);
     /* Completions come back shuffled, up to half a ring at a time. */
-    h->fake.ooo_window = qsize / 2u;
-    h->fake.rng = 0x9e3779b97f4a7c15ull ^ qsize ^ version;
+    struct fake_vnet_cfg fc;
+    fake_vnet_cfg_defaults(&fc, version);
+    fc.knobs.ooo_window = qsize / 2u;
+    fc.seed = 0x9e3779b97f4a7c15ull ^ qsize ^ version;
+    assert_int_equal(vnet_harness_open_cfg(h, &fc, &cfg), 0);
     assert_int_equal(vnet_harness_up(h), VNET_OK);
     assert_int_equal(h->dev.txq.size, qsize);
     uint32_t total = 65536u + qsize + 1000u;

@@ -26,7 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_RECORDS 48u
 
 static struct vnet_harness h;
-static bool opened;
 static struct ns_host ns;
 static struct lo_slot lo[LO_DEPTH_DEFAULT];
 static struct ns_arp_entry arp[4];
@@ -61,15 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    if (!opened) {
-        if (vnet_harness_open(&h, 1, NULL) != 0)
-            abort();
-        opened = true;
-    }
-    /* A fresh device, wire and host for every input. */
-    h.fake.pending_n = 0;
-    h.fake.pending_head = 0;
-    if (vnet_harness_up(&h) != VNET_OK)
+    /* A fresh device, wire and host for every input; reopening keeps the
+     * harness's allocations. */
+    struct fake_vnet_cfg fc;
+    fake_vnet_cfg_defaults(&fc, 1);
+    if (vnet_harness_reopen(&h, &fc, NULL) != 0 || vnet_harness_up(&h) != VNET_OK)
         abort();
     uint8_t flags = data[0];
     data++;

@@ -74,14 +74,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.rx_queue_size = (uint16_t)(2u << (first & 3u));
     cfg.tx_queue_size = (uint16_t)(2u << ((first >> 2) & 3u));
     uint32_t version = (first & 0x10u) ? 2u : 1u;
+    /* One harness for the whole run, a fresh device and driver per input:
+     * reopening keeps the allocations. */
     static struct vnet_harness h;
-    if (vnet_harness_open(&h, version, &cfg) != 0)
-        return 0;
+    struct fake_vnet_cfg fc;
+    fake_vnet_cfg_defaults(&fc, version);
+    if (vnet_harness_reopen(&h, &fc, &cfg) != 0)
+        abort();
     g_h = &h;
-    if (vnet_harness_up(&h) != VNET_OK) {
-        vnet_harness_close(&h);
+    if (vnet_harness_up(&h) != VNET_OK)
         return 0;
-    }
     uint8_t frame[1600];
     memset(frame, 0xab, sizeof(frame));
     for (unsigned steps = 0; c.n > 0 && steps < 512; steps++) {
@@ -116,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 9: {
             /* The device rewrites config: MAC bytes, link status. */
             uint32_t v = take(&c, 2);
-            h.fake.mac[v % 6u] = (uint8_t)(v >> 8);
+            h.fake.cfg.mac[v % 6u] = (uint8_t)(v >> 8);
             fake_vnet_set_link(&h.fake, v & 1u);
             break;
         }
@@ -138,6 +140,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_shadow(&h.dev.txq);
         }
     }
-    vnet_harness_close(&h);
     return 0;
 }
