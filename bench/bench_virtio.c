@@ -69,8 +69,7 @@ static double run(uint32_t version, size_t len, double min_s, uint64_t min_frame
         exit(1);
     }
     struct loop l = {&h.fake, 0};
-    h.fake.on_tx = loop_fn;
-    h.fake.port_ctx = &l;
+    vnet_harness_capture(&h, loop_fn, &l);
     struct sink s = {0, 0, 0};
     uint8_t frame[1514];
     memset(frame, 0x5a, sizeof(frame));

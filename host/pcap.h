@@ -1,7 +1,8 @@
 /*
  * A pcap writer (the classic libpcap format, LINKTYPE_ETHERNET) for the
- * host tools. Timestamps are given by the caller, in the virtual clock's
- * milliseconds, so the same run writes the same bytes. The netstack's tap
+ * host tools. Timestamps are given by the caller, in milliseconds of its
+ * clock: virtual for the stub network (the same run writes the same bytes),
+ * CLOCK_MONOTONIC for a real backend. The netstack's tap
  * hands lo's packets over behind an all-zero Ethernet header of type IPv4,
  * as Linux captures its own loopback device. Host only.
  */

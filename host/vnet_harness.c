@@ -64,6 +64,13 @@ int vnet_harness_reopen(struct vnet_harness *h, const struct fake_vnet_cfg *fcfg
     return 0;
 }
 
+void vnet_harness_capture(struct vnet_harness *h,
+                          void (*fn)(void *ctx, const uint8_t *frame, size_t len), void *ctx)
+{
+    struct fake_backend be = fake_fn_backend(&h->capture, fn, ctx);
+    fake_vnet_attach(&h->fake, &be);
+}
+
 int vnet_harness_up(struct vnet_harness *h)
 {
     return vnet_init(&h->dev, &h->ops, &h->cfg, h->window, h->window_len);

@@ -20,6 +20,7 @@ struct vnet_harness {
     struct vnet_ops ops;
     struct vnet_config cfg;
     struct vnet_dev dev;
+    struct fake_fn_backend capture; /* behind the fake after vnet_harness_capture */
     uint8_t *window; /* 4096-aligned, window_len bytes; the driver's DMA block is at its start */
     size_t window_len;
 };
@@ -39,6 +40,11 @@ int vnet_harness_open_cfg(struct vnet_harness *h, const struct fake_vnet_cfg *fc
  * run many short lives (the fuzz targets). Returns what open returns. */
 int vnet_harness_reopen(struct vnet_harness *h, const struct fake_vnet_cfg *fcfg,
                         const struct vnet_config *cfg);
+
+/* Puts a function backend behind the fake (backend.h): every frame the
+ * driver sends goes to fn(ctx, frame, len). */
+void vnet_harness_capture(struct vnet_harness *h,
+                          void (*fn)(void *ctx, const uint8_t *frame, size_t len), void *ctx);
 
 /* vnet_init on the fake. Returns what vnet_init returns. */
 int vnet_harness_up(struct vnet_harness *h);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "virtio-net/virtio_mmio.h"
 
 /* The feature words QEMU 7.2's virtio-net device offers on virtio-mmio with
@@ -72,7 +73,7 @@ struct fake_vnet_queue {
     uint32_t held_id[FAKE_VNET_QUEUE_NUM_MAX];
     uint32_t held_len[FAKE_VNET_QUEUE_NUM_MAX];
     unsigned held_n;
-    /* TX buffers taken (handed to the port) but not yet completed, when
+    /* TX buffers taken (handed to the backend) but not yet completed, when
      * auto_complete_tx is off */
     uint16_t wait_id[FAKE_VNET_QUEUE_NUM_MAX];
     unsigned wait_n;
@@ -97,7 +98,7 @@ struct fake_vnet_stats {
     uint64_t irqs_raised;  /* times InterruptStatus went from 0 to non-zero */
     uint64_t acks;         /* InterruptACK writes */
     uint32_t last_ack;     /* value of the last InterruptACK write */
-    uint64_t tx_frames;    /* frames handed to the port */
+    uint64_t tx_frames;    /* frames handed to the backend (or dropped without one) */
     uint64_t rx_delivered; /* injected frames written into RX buffers */
     uint64_t rx_dropped;   /* injected frames dropped: pending queue full or too big */
     uint64_t resets;       /* device resets (Status 0 or legacy QueuePFN 0) */
@@ -156,9 +157,8 @@ struct fake_vnet {
                                       InterruptStatus read (models a race) */
     uint64_t rng;                  /* the shuffle's state (xorshift64), from cfg.seed */
 
-    /* --- the far side --- */
-    void (*on_tx)(void *ctx, const uint8_t *frame, size_t len); /* the frame port */
-    void *port_ctx;
+    /* --- the far side (fake_vnet_attach) --- */
+    struct fake_backend backend; /* ops NULL: none attached */
     /* injected frames waiting for an RX buffer */
     uint8_t (*pending)[FAKE_VNET_FRAME_MAX]; /* FAKE_VNET_RX_PENDING_MAX entries, malloc'd */
     uint16_t pending_len[FAKE_VNET_RX_PENDING_MAX];
@@ -200,6 +200,13 @@ void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops);
 
 /* Host pointer <-> window address. */
 uint64_t fake_vnet_dma_addr(const struct fake_vnet *f, const void *p);
+
+/* Puts a backend behind the device (see backend.h): every frame the driver
+ * sends goes to its tx, and it is bound to a sink that delivers into the
+ * device as fake_vnet_inject does. NULL detaches (frames sent are then
+ * counted and dropped). The struct is copied; the backend is not closed
+ * when it is replaced or detached. */
+void fake_vnet_attach(struct fake_vnet *f, const struct fake_backend *be);
 
 /* The far side: a frame to deliver to the driver. Written into the next
  * posted RX buffer now if one is free, else queued (bounded). Returns 0, or

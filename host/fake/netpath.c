@@ -34,7 +34,7 @@ static bool gather(struct fake_vnet *f, const struct fake_vnet_chain *c, uint8_t
 }
 
 /* TX: takes every available buffer, strips and checks the header, hands the
- * frame to the port; completes it now or leaves it waiting. */
+ * frame to the backend; completes it now or leaves it waiting. */
 static void take_tx(struct fake_vnet *f)
 {
     static const uint8_t zero[FAKE_HDR_LEN_MODERN];
@@ -56,8 +56,8 @@ static void take_tx(struct fake_vnet *f)
             if (memcmp(frame, zero, FAKE_HDR_LEN_LEGACY) != 0)
                 fake_violation(f, "tx: buffer %u has a non-zero virtio-net header", c->head);
             f->stats.tx_frames++;
-            if (f->on_tx)
-                f->on_tx(f->port_ctx, frame + hl, n - hl);
+            if (f->backend.ops)
+                f->backend.ops->tx(f->backend.ctx, frame + hl, n - hl);
         }
         if (f->knobs.auto_complete_tx || q->wait_n >= FAKE_VNET_QUEUE_NUM_MAX)
             fake_ring_complete(f, FAKE_TXQ, c->head, 0);
@@ -180,4 +180,20 @@ void fake_vnet_flush(struct fake_vnet *f)
         fake_ring_release_held(f, qi);
         fake_ring_publish(f, qi, before);
     }
+}
+
+static int sink_deliver(void *ctx, const uint8_t *frame, size_t len)
+{
+    return fake_vnet_inject(ctx, frame, len);
+}
+
+void fake_vnet_attach(struct fake_vnet *f, const struct fake_backend *be)
+{
+    f->backend.ops = NULL;
+    f->backend.ctx = NULL;
+    if (!be || !be->ops)
+        return;
+    f->backend = *be;
+    struct fake_rx_sink sink = {sink_deliver, f};
+    be->ops->bind(be->ctx, &sink);
 }

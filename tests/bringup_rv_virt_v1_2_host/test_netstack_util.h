@@ -1,7 +1,7 @@
 /*
  * Shared rig of the netstack tests: one host with its storage, optionally
  * virt0 on the fake virtio-mmio device (with a capture of what the driver
- * transmits, or the stub peer behind it), a record of events and of what
+ * transmits, or the stub network behind it as its backend), a record of events and of what
  * the tap saw, and builders for the frames the tests inject.
  */
 #ifndef RVNET_TESTS_NETSTACK_UTIL_H
@@ -13,7 +13,8 @@
 #include "dhcp-stub/dhcp_server.h"
 #include "netproto/netproto.h"
 #include "netstack/netstack.h"
-#include "stub_peer.h"
+#include "pcap_tee.h"
+#include "stub_net.h"
 #include "vnet_harness.h"
 
 #define NT_CAP 64u
@@ -37,7 +38,9 @@ struct nt {
     struct ns_frame hold[NT_ARP];
     struct vnet_harness h;
     bool have_dev;
-    struct stub_peer peer;
+    struct stub_net peer;
+    struct fake_backend be;  /* the peer's, once attached (ops NULL before) */
+    struct pcap_tee tee;     /* around the peer, when a test records a pcap */
     struct dhcp_server stub; /* for NS_DHCP_STUB: the defaults, ready */
     /* what the driver transmitted (when no peer is installed) */
     unsigned ncap;
@@ -104,8 +107,7 @@ static inline struct nt *nt_new(bool with_dev)
         if (vnet_harness_open(&t->h, 1, NULL) != 0 || vnet_harness_up(&t->h) != VNET_OK)
             abort();
         t->have_dev = true;
-        t->h.fake.on_tx = nt_cap_fn;
-        t->h.fake.port_ctx = t;
+        vnet_harness_capture(&t->h, nt_cap_fn, t);
         t->cfg.virt0 = &t->h.dev;
     }
     return t;
@@ -125,7 +127,8 @@ static inline void nt_free(struct nt *t)
 
 static inline int nt_poll(struct nt *t)
 {
-    t->peer.now_ms = t->now;
+    if (t->be.ops)
+        (void)fake_backend_poll(&t->be, t->now);
     return ns_poll(&t->ns, t->now);
 }
 

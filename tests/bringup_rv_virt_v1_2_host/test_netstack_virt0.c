@@ -12,6 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+
 #include "test_netstack_util.h"
 
 #define OUR NP_IPV4(10, 0, 2, 15)
@@ -43,7 +45,9 @@ static struct nt *wire_rig(uint32_t version, const struct dhcp_server_config *sr
     assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
     assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
     t->have_dev = true;
-    assert_int_equal(stub_peer_init(&t->peer, &t->h.fake, srv), 0);
+    assert_int_equal(stub_net_init(&t->peer, srv), 0);
+    t->be = stub_net_backend(&t->peer);
+    fake_vnet_attach(&t->h.fake, &t->be);
     t->cfg.virt0 = &t->h.dev;
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = 42;
@@ -71,9 +75,15 @@ static void check_rings(const struct nt *t)
     assert_int_equal(t->peer.stats.inject_fail, 0);
 }
 
-static void dhcp_wire_then_ping(uint32_t version)
+/* With pcap: the stub behind a pcap tee writing that file. */
+static void dhcp_wire_then_ping(uint32_t version, const char *pcap)
 {
     struct nt *t = wire_rig(version, NULL);
+    if (pcap) {
+        assert_int_equal(pcap_tee_open(&t->tee, &t->be, pcap), 0);
+        t->be = pcap_tee_backend(&t->tee);
+        fake_vnet_attach(&t->h.fake, &t->be);
+    }
     unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
     const struct ns_event *e = &t->ev[k];
     assert_int_equal(e->addr, OUR);
@@ -112,19 +122,66 @@ static void dhcp_wire_then_ping(uint32_t version)
     struct ns_counters c = nt_cnt(t);
     assert_int_equal(c.ping_bad, 0);
     assert_int_equal(c.eth_not_ours + c.ip_not_ours + c.icmp_bad + c.udp_bad, 0);
+    if (pcap) {
+        /* Every frame the device moved, each way, is in the file. */
+        assert_int_equal(t->tee.tx_frames, t->h.fake.stats.tx_frames);
+        assert_int_equal(t->tee.rx_frames, t->h.fake.stats.rx_delivered);
+        assert_int_equal(t->tee.rx_frames, 2 + 3 + 1); /* OFFER ACK, 3 echo replies, ARP */
+        fake_vnet_attach(&t->h.fake, NULL);
+        fake_backend_close(&t->be);
+        assert_int_equal(t->tee.out.error, 0);
+    }
     nt_free(t);
 }
 
 static void test_dhcp_wire_then_ping_legacy(void **state)
 {
     (void)state;
-    dhcp_wire_then_ping(1);
+    dhcp_wire_then_ping(1, NULL);
 }
 
 static void test_dhcp_wire_then_ping_modern(void **state)
 {
     (void)state;
-    dhcp_wire_then_ping(2);
+    dhcp_wire_then_ping(2, NULL);
+}
+
+static size_t slurp(const char *path, uint8_t *buf, size_t cap)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    size_t n = fread(buf, 1, cap, fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_true(n < cap);
+    return n;
+}
+
+/* The pcap tee around the stub records the same bytes on every run (the
+ * virtual clock). The files stay in the test's directory: the
+ * pcap_tee_tshark test reads them with tshark (scripts/check-pcap.sh). */
+static void test_pcap_tee_of_the_stub_is_deterministic(void **state)
+{
+    (void)state;
+    static uint8_t a[65536], b[65536];
+    static const char *const names[2][2] = {{"tee_legacy.pcap", "tee_legacy_again.pcap"},
+                                            {"tee_modern.pcap", "tee_modern_again.pcap"}};
+    for (uint32_t v = 1; v <= 2; v++) {
+        dhcp_wire_then_ping(v, names[v - 1][0]);
+        dhcp_wire_then_ping(v, names[v - 1][1]);
+        size_t na = slurp(names[v - 1][0], a, sizeof(a));
+        size_t nb = slurp(names[v - 1][1], b, sizeof(b));
+        assert_true(na > 24);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        remove(names[v - 1][1]);
+        /* The first frame is the DHCP DISCOVER, broadcast from our MAC, at
+         * the rig's start time (1000 ms). */
+        const uint8_t *r = a + 24;
+        assert_int_equal(r[0] | (r[1] << 8), 1);
+        assert_int_equal(r[4] | (r[5] << 8), 0);
+        assert_memory_equal(r + 16, nt_bcast, 6);
+        assert_memory_equal(r + 22, nt_our_mac, 6);
+    }
 }
 
 /* slirp restrict=on: no router, no DNS option. The lease says so, the
@@ -256,6 +313,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dhcp_wire_then_ping_legacy),
         cmocka_unit_test(test_dhcp_wire_then_ping_modern),
+        cmocka_unit_test(test_pcap_tee_of_the_stub_is_deterministic),
         cmocka_unit_test(test_dhcp_wire_restricted),
         cmocka_unit_test(test_dhcp_stub_without_device),
         cmocka_unit_test(test_renewed_changes_nothing),

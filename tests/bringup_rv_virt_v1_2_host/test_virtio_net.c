@@ -354,8 +354,7 @@ static void test_header_layouts_carry_frames_exactly(void **state)
          * features; a driver off by two bytes would shift every byte. */
         assert_int_equal(fake_vnet_hdr_len(&h->fake), v == 1 ? 10 : 12);
         struct tu_txcap tx = {0};
-        h->fake.on_tx = tu_txcap_fn;
-        h->fake.port_ctx = &tx;
+        vnet_harness_capture(h, tu_txcap_fn, &tx);
         uint8_t f[1514];
         for (uint32_t s = 0; s < 4; s++) {
             size_t len = tu_frame(f, s, tu_len(s));
@@ -410,8 +409,7 @@ static void test_ring_byte_order_per_layout(void **state)
     for (uint32_t v = 1; v <= 2; v++) {
         struct vnet_harness *h = up_h(v, NULL);
         struct tu_txcap tx = {0};
-        h->fake.on_tx = tu_txcap_fn;
-        h->fake.port_ctx = &tx;
+        vnet_harness_capture(h, tu_txcap_fn, &tx);
         uint8_t f[100];
         assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 0, tu_len(0))), VNET_OK);
         assert_int_equal(tx.frames, 1);
@@ -634,8 +632,7 @@ static void traffic_still_flows(struct vnet_harness *h)
     struct rxcap rx = {0};
     struct tu_txcap tx = {0};
     tx.next_seq = 1000;
-    h->fake.on_tx = tu_txcap_fn;
-    h->fake.port_ctx = &tx;
+    vnet_harness_capture(h, tu_txcap_fn, &tx);
     /* TX */
     for (uint32_t s = 1000; s < 1040; s++) {
         uint8_t big[1514];

@@ -76,8 +76,7 @@ static void soak_segment(uint32_t seed, uint32_t frames)
     fc.seed = 0x9e3779b97f4a7c15ull ^ seed;
     assert_int_equal(vnet_harness_open_cfg(h, &fc, &cfg), 0);
     struct loop l = {&h->fake, 0, 0};
-    h->fake.on_tx = loop_tx;
-    h->fake.port_ctx = &l;
+    vnet_harness_capture(h, loop_tx, &l);
     assert_int_equal(vnet_harness_up(h), VNET_OK);
 
     struct rx_count rx = {0, 0};

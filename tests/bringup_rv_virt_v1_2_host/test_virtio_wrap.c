@@ -67,8 +67,7 @@ static void wrap_tx(struct vnet_harness *h, uint32_t total, uint32_t seed)
 {
     struct tu_txcap *cap = calloc(1, sizeof(*cap));
     assert_non_null(cap);
-    h->fake.on_tx = tu_txcap_fn;
-    h->fake.port_ctx = cap;
+    vnet_harness_capture(h, tu_txcap_fn, cap);
     /* The device takes frames on notify but returns the slots only when
      * told to, so the driver runs into a full ring. */
     h->fake.knobs.auto_complete_tx = false;

@@ -1,11 +1,11 @@
 /*
  * The netstack on arbitrary frames, into virt0 through the fake
  * virtio-mmio device (so the frontend's RX path runs too) and into lo, each
- * followed by a poll at a time the input chooses. The stub peer may sit
+ * followed by a poll at a time the input chooses. The stub network may sit
  * behind the device, answering what the stack sends (ARP, DHCP, ICMP).
  *
  * Input: one flags byte (bit 0: DHCP on the wire, else 10.0.2.15/24
- * static; bit 1: stub peer attached; bit 2: virt0 down half way; bit 3:
+ * static; bit 1: stub network attached; bit 2: virt0 down half way; bit 3:
  * the DHCP client probes the offered address, RFC 5227), then records of
  * [selector][len hi][len lo][len bytes]: selector bit 0 picks lo, bits 1..3
  * advance the clock by that many seconds, bit 4 pings 10.0.2.2, bit 5
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "netstack/netstack.h"
-#include "stub_peer.h"
+#include "stub_net.h"
 #include "vnet_harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,7 +30,7 @@ static struct ns_host ns;
 static struct lo_slot lo[LO_DEPTH_DEFAULT];
 static struct ns_arp_entry arp[4];
 static struct ns_frame hold[4];
-static struct stub_peer peer;
+static struct stub_net peer;
 static struct ns_udp_sock udp;
 static struct ns_dgram udp_q[4];
 static struct ns_raw_sock raw_icmp, raw_exp;
@@ -69,12 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags = data[0];
     data++;
     size--;
-    h.fake.on_tx = sink;
-    h.fake.port_ctx = NULL;
+    /* Behind the device: a sink, or the stub network answering. */
+    struct fake_backend be = fake_fn_backend(&h.capture, sink, NULL);
     if (flags & 2u) {
-        if (stub_peer_init(&peer, &h.fake, NULL) != 0)
+        if (stub_net_init(&peer, NULL) != 0)
             abort();
+        be = stub_net_backend(&peer);
     }
+    fake_vnet_attach(&h.fake, &be);
     struct ns_config cfg;
     ns_config_defaults(&cfg);
     cfg.virt0 = &h.dev;
@@ -103,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (len > size)
             len = size;
         now += (uint64_t)((sel >> 1) & 7u) * 1000u;
-        peer.now_ms = now;
+        (void)fake_backend_poll(&be, now);
         if (sel & 1u)
             (void)ns_lo_inject(&ns, data, len);
         else
@@ -136,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Drain whatever the device still holds. */
     for (unsigned i = 0; i < 4; i++) {
         now += 1000;
-        peer.now_ms = now;
+        (void)fake_backend_poll(&be, now);
         (void)ns_poll(&ns, now);
         check();
     }

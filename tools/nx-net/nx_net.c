@@ -24,7 +24,7 @@
 #include "netstack/netstack.h"
 #include "pcap.h"
 #include "rvnet/version.h"
-#include "stub_peer.h"
+#include "stub_net.h"
 #include "vnet_harness.h"
 
 /* The slot the fake device stands for: QEMU's virt board puts the first
@@ -52,7 +52,8 @@ struct opts {
 
 struct world {
     struct vnet_harness h;
-    struct stub_peer peer;
+    struct stub_net peer;
+    struct fake_backend be; /* the stub network, behind the fake device */
     struct ns_host ns;
     struct lo_slot lo_slots[LO_DEPTH_DEFAULT];
     struct ns_arp_entry arp[NX_ARP_N];
@@ -162,7 +163,7 @@ static int step(struct world *w)
 {
     if (fake_vnet_irq_line(&w->h.fake))
         (void)ns_irq(&w->ns);
-    w->peer.now_ms = w->now;
+    (void)fake_backend_poll(&w->be, w->now);
     int rc = ns_poll(&w->ns, w->now);
     w->now++;
     return rc;
@@ -174,8 +175,10 @@ static int world_open(struct world *w, const struct opts *o)
     w->o = o;
     if (vnet_harness_open(&w->h, o->version, NULL) != 0)
         return fail_step(w, "virtionet", "harness");
-    if (stub_peer_init(&w->peer, &w->h.fake, NULL) != 0)
+    if (stub_net_init(&w->peer, NULL) != 0)
         return fail_step(w, "virtionet", "stub-peer");
+    w->be = stub_net_backend(&w->peer);
+    fake_vnet_attach(&w->h.fake, &w->be);
     int rc = vnet_harness_up(&w->h);
     if (rc != VNET_OK)
         return fail_step(w, "virtionet", vnet_strerror(rc));

@@ -1,41 +1,37 @@
-#include "stub_peer.h"
+#include "stub_net.h"
 
 #include <string.h>
 
 #include "netproto/netproto.h"
 
-int stub_peer_init(struct stub_peer *p, struct fake_vnet *fake,
-                   const struct dhcp_server_config *srv)
+int stub_net_init(struct stub_net *s, const struct dhcp_server_config *srv)
 {
     static const uint8_t mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
     struct dhcp_server_config cfg;
-    memset(p, 0, sizeof(*p));
+    memset(s, 0, sizeof(*s));
     if (srv) {
         cfg = *srv;
     } else {
         dhcp_server_config_defaults(&cfg);
         cfg.always_broadcast = true;
     }
-    if (dhcp_server_init(&p->dhcp, &cfg) != DHCP_OK)
+    if (dhcp_server_init(&s->dhcp, &cfg) != DHCP_OK)
         return -1;
-    p->fake = fake;
-    memcpy(p->mac, mac, 6);
-    p->ip = cfg.server_id;
-    p->answer_dhcp = p->answer_arp = p->answer_icmp = true;
-    fake->on_tx = stub_peer_on_tx;
-    fake->port_ctx = p;
+    memcpy(s->mac, mac, 6);
+    s->ip = cfg.server_id;
+    s->answer_dhcp = s->answer_arp = s->answer_icmp = true;
     return 0;
 }
 
-static void inject(struct stub_peer *p, const uint8_t *frame, size_t len, uint32_t *counter)
+static void inject(struct stub_net *p, const uint8_t *frame, size_t len, uint32_t *counter)
 {
-    if (fake_vnet_inject(p->fake, frame, len) == 0)
+    if (p->sink.deliver && p->sink.deliver(p->sink.ctx, frame, len) == 0)
         (*counter)++;
     else
         p->stats.inject_fail++;
 }
 
-static bool answer_arp(struct stub_peer *p, const struct np_eth *e)
+static bool answer_arp(struct stub_net *p, const struct np_eth *e)
 {
     struct np_arp a, r;
     uint8_t out[NP_ETH_MIN_FRAME];
@@ -58,7 +54,7 @@ static bool answer_arp(struct stub_peer *p, const struct np_eth *e)
     return true;
 }
 
-static bool answer_icmp(struct stub_peer *p, const struct np_eth *e, const struct np_ipv4 *ip)
+static bool answer_icmp(struct stub_net *p, const struct np_eth *e, const struct np_ipv4 *ip)
 {
     struct np_icmp m;
     uint8_t out[NP_ETH_MAX_FRAME];
@@ -86,7 +82,7 @@ static bool answer_icmp(struct stub_peer *p, const struct np_eth *e, const struc
     return true;
 }
 
-static bool answer_dhcp(struct stub_peer *p, const struct np_eth *e)
+static bool answer_dhcp(struct stub_net *p, const struct np_eth *e)
 {
     struct np_udp_frame f;
     uint8_t out[NP_ETH_MAX_FRAME];
@@ -109,9 +105,9 @@ static bool answer_dhcp(struct stub_peer *p, const struct np_eth *e)
     return true;
 }
 
-void stub_peer_on_tx(void *ctx, const uint8_t *frame, size_t len)
+static void stub_tx(void *ctx, const uint8_t *frame, size_t len)
 {
-    struct stub_peer *p = ctx;
+    struct stub_net *p = ctx;
     struct np_eth e;
     struct np_ipv4 ip;
     bool done = false;
@@ -129,4 +125,32 @@ void stub_peer_on_tx(void *ctx, const uint8_t *frame, size_t len)
     }
     if (!done)
         p->stats.ignored++;
+}
+
+static void stub_bind(void *ctx, const struct fake_rx_sink *sink)
+{
+    struct stub_net *p = ctx;
+    p->sink = *sink;
+}
+
+static int stub_poll(void *ctx, uint64_t now_ms)
+{
+    struct stub_net *p = ctx;
+    p->now_ms = now_ms;
+    return 0;
+}
+
+/* No timers (the DHCP server keeps leases by time stamps) and nothing to
+ * wait for: every answer is given inside tx. */
+static const struct fake_backend_ops stub_ops = {
+    .name = "stub",
+    .clock = FAKE_CLOCK_VIRTUAL,
+    .bind = stub_bind,
+    .tx = stub_tx,
+    .poll = stub_poll,
+};
+
+struct fake_backend stub_net_backend(struct stub_net *s)
+{
+    return (struct fake_backend){&stub_ops, s};
 }
