@@ -4,6 +4,8 @@
  * the port and the real driver, with the exact bytes checked on both sides
  * and in the pcap file.
  */
+#define _POSIX_C_SOURCE 200809L /* getpid */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netproto/netproto.h"
 #include "pcap_tee.h"
@@ -173,7 +176,10 @@ static size_t read_file(const char *path, uint8_t *buf, size_t cap)
 static void test_tee_records_both_ways(void **state)
 {
     (void)state;
-    const char *path = "test_backend_tee.pcap";
+    char path[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof(path), "%s/rvnet_test_backend_%ld.pcap", tmp ? tmp : "/tmp",
+             (long)getpid());
     struct vnet_harness *h = up_h(2);
     struct tu_txcap tx = {0};
     struct fake_fn_backend fb;

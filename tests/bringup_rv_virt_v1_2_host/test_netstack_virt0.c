@@ -6,6 +6,8 @@
  * in-process stub with no device at all, RENEWED changing nothing, LOST
  * unconfiguring.
  */
+#define _POSIX_C_SOURCE 200809L /* getpid */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,8 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "test_netstack_util.h"
 
@@ -157,23 +161,36 @@ static size_t slurp(const char *path, uint8_t *buf, size_t cap)
 }
 
 /* The pcap tee around the stub records the same bytes on every run (the
- * virtual clock). The files stay in the test's directory: the
- * pcap_tee_tshark test reads them with tshark (scripts/check-pcap.sh). */
+ * virtual clock). With RVNET_PCAP_DIR set (ctest sets it to the test's
+ * build directory) the first run's files stay there for the
+ * pcap_tee_tshark test, which reads them with tshark
+ * (scripts/check-pcap.sh); without it they go to the temporary directory
+ * and are removed. */
 static void test_pcap_tee_of_the_stub_is_deterministic(void **state)
 {
     (void)state;
     static uint8_t a[65536], b[65536];
-    static const char *const names[2][2] = {{"tee_legacy.pcap", "tee_legacy_again.pcap"},
-                                            {"tee_modern.pcap", "tee_modern_again.pcap"}};
+    static const char *const layout[2] = {"legacy", "modern"};
+    const char *keep = getenv("RVNET_PCAP_DIR");
+    const char *tmp = getenv("TMPDIR");
     for (uint32_t v = 1; v <= 2; v++) {
-        dhcp_wire_then_ping(v, names[v - 1][0]);
-        dhcp_wire_then_ping(v, names[v - 1][1]);
-        size_t na = slurp(names[v - 1][0], a, sizeof(a));
-        size_t nb = slurp(names[v - 1][1], b, sizeof(b));
+        char first[512], again[sizeof(first) + 8];
+        if (keep)
+            snprintf(first, sizeof(first), "%s/tee_%s.pcap", keep, layout[v - 1]);
+        else
+            snprintf(first, sizeof(first), "%s/rvnet_tee_%s_%ld.pcap", tmp ? tmp : "/tmp",
+                     layout[v - 1], (long)getpid());
+        snprintf(again, sizeof(again), "%s.again", first);
+        dhcp_wire_then_ping(v, first);
+        dhcp_wire_then_ping(v, again);
+        size_t na = slurp(first, a, sizeof(a));
+        size_t nb = slurp(again, b, sizeof(b));
+        remove(again);
+        if (!keep)
+            remove(first);
         assert_true(na > 24);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
-        remove(names[v - 1][1]);
         /* The first frame is the DHCP DISCOVER, broadcast from our MAC, at
          * the rig's start time (1000 ms). */
         const uint8_t *r = a + 24;
