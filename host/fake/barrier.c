@@ -34,9 +34,9 @@ void fake_late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t id,
     }
     fake_st32(f, e, FAKE_POISON);
     fake_st32(f, e + 4, FAKE_POISON);
-    q->late_slot[q->late_n] = slot;
-    q->late_id[q->late_n] = id;
-    q->late_len[q->late_n] = len;
+    q->s.late_slot[q->late_n] = slot;
+    q->s.late_id[q->late_n] = id;
+    q->s.late_len[q->late_n] = len;
     q->late_n++;
 }
 
@@ -46,9 +46,9 @@ static void late_flush(struct fake_vnet *f, unsigned qi)
     struct fake_vnet_queue *q = &f->q[qi];
     uint8_t *used = q->num ? fake_ring_used(f, qi) : NULL;
     for (unsigned i = 0; used && i < q->late_n; i++) {
-        uint8_t *e = used + 4 + 8u * q->late_slot[i];
-        fake_st32(f, e, q->late_id[i]);
-        fake_st32(f, e + 4, q->late_len[i]);
+        uint8_t *e = used + 4 + 8u * q->s.late_slot[i];
+        fake_st32(f, e, q->s.late_id[i]);
+        fake_st32(f, e + 4, q->s.late_len[i]);
     }
     q->late_n = 0;
 }
@@ -62,8 +62,8 @@ void fake_avail_snapshot(struct fake_vnet *f, unsigned qi)
     if (!q->snap_valid)
         return;
     q->snap_avail_idx = fake_ld16(f, avail + 2);
-    memcpy(q->snap_ring, avail + 4, 2u * q->num);
-    memcpy(q->snap_desc, desc, 16u * q->num);
+    memcpy(q->s.snap_ring, avail + 4, 2u * q->num);
+    memcpy(q->s.snap_desc, desc, 16u * q->num);
 }
 
 /* Since the last snapshot: if avail->idx moved, the entries it now covers
@@ -84,9 +84,9 @@ void fake_avail_check(struct fake_vnet *f, unsigned qi)
     for (uint16_t i = 0; i < n; i++) {
         uint32_t slot = (uint16_t)(q->snap_avail_idx + i) % q->num;
         uint16_t head = fake_ld16(f, avail + 4 + 2u * slot);
-        bool ring_changed = memcmp(avail + 4 + 2u * slot, q->snap_ring + 2u * slot, 2) != 0;
+        bool ring_changed = memcmp(avail + 4 + 2u * slot, q->s.snap_ring + 2u * slot, 2) != 0;
         bool desc_changed =
-            head < q->num && memcmp(desc + 16u * head, q->snap_desc + 16u * head, 16) != 0;
+            head < q->num && memcmp(desc + 16u * head, q->s.snap_desc + 16u * head, 16) != 0;
         if (ring_changed || desc_changed) {
             fake_violation(f,
                            "queue %u: avail->idx %u published entries written after the last "

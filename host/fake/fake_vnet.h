@@ -30,7 +30,10 @@
  * -netdev user (as its DeviceFeatures read back on the virt board). */
 #define FAKE_VNET_QEMU_LEGACY_FEATURES 0x39bf8064ull
 #define FAKE_VNET_QEMU_MODERN_FEATURES 0x0000010130bf8024ull
-#define FAKE_VNET_QUEUE_NUM_MAX 256u
+/* QueueNumMax of both queues: QEMU 7.2 reports 1024 for the net queues
+ * (with or without rx_queue_size=), and the driver picks its own size below
+ * it. It is also the largest the fake's per-queue arrays hold. */
+#define FAKE_VNET_QUEUE_NUM_MAX 1024u
 #define FAKE_VNET_RX_PENDING_MAX 1024u /* injected frames waiting for a buffer */
 #define FAKE_VNET_FRAME_MAX 2048u
 
@@ -45,9 +48,13 @@ enum fake_vnet_fault {
     FAKE_FAULT_RX_LEN_SHORT,       /* next RX used len = header + 5 */
     FAKE_FAULT_USED_IDX_JUMP,      /* next used->idx update on either queue adds size + 1 extra */
     FAKE_FAULT_RESET_STUCK,        /* Status keeps its value after a write of 0 */
-    FAKE_FAULT_FEATURES_OK_REFUSE, /* FEATURES_OK does not stick */
+    FAKE_FAULT_FEATURES_OK_REFUSE, /* the next FEATURES_OK is refused, and so is every later
+                                      one until a reset */
     FAKE_FAULT_DESC_SCRIBBLE, /* after consuming a descriptor, overwrite its addr/len/flags with
                                  garbage */
+    FAKE_FAULT_NEEDS_RESET_ON_STATUS, /* right after the next non-zero Status write the device
+                                         fails (fake_vnet_needs_reset), as QEMU's virtio_error
+                                         can while the driver sets up */
     FAKE_FAULT_COUNT
 };
 
@@ -61,6 +68,26 @@ struct fake_vnet_chain {
     uint64_t total;
 };
 
+/* A queue's large arrays: only the first `num` (or a count's worth) of
+ * each entry is ever read, so a reset does not clear them. */
+struct fake_vnet_qstore {
+    /* completions held back for out-of-order release (held_n) */
+    uint32_t held_id[FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t held_len[FAKE_VNET_QUEUE_NUM_MAX];
+    /* TX buffers taken (handed to the backend) but not yet completed, when
+     * auto_complete_tx is off (wait_n) */
+    uint16_t wait_id[FAKE_VNET_QUEUE_NUM_MAX];
+    /* the barrier model: used entries written but not yet visible to the
+     * driver (late_n), and the avail side at the driver's last
+     * store-ordering barrier (snap_valid) */
+    uint32_t late_slot[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t late_id[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint32_t late_len[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint8_t snap_ring[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    uint8_t snap_desc[16u * FAKE_VNET_QUEUE_NUM_MAX];
+    struct fake_vnet_chain chain; /* the buffer being moved */
+};
+
 struct fake_vnet_queue {
     /* registers */
     uint32_t num, align, pfn, ready;
@@ -69,28 +96,14 @@ struct fake_vnet_queue {
     uint16_t last_avail; /* next avail index the device will take */
     uint16_t used_idx;   /* device's used index (also written to the ring) */
     bool no_notify;      /* device sets VRING_USED_F_NO_NOTIFY in used->flags */
-    /* completions held back for out-of-order release */
-    uint32_t held_id[FAKE_VNET_QUEUE_NUM_MAX];
-    uint32_t held_len[FAKE_VNET_QUEUE_NUM_MAX];
-    unsigned held_n;
-    /* TX buffers taken (handed to the backend) but not yet completed, when
-     * auto_complete_tx is off */
-    uint16_t wait_id[FAKE_VNET_QUEUE_NUM_MAX];
-    unsigned wait_n;
+    unsigned held_n, wait_n;
     uint32_t outstanding[FAKE_VNET_QUEUE_NUM_MAX / 32u]; /* ids taken, not yet used */
-    /* The barrier model (see fake_vnet_barrier): used entries written but
-     * not yet visible to the driver, and what the avail side looked like at
-     * the driver's last store-ordering barrier. */
-    uint32_t late_slot[2u * FAKE_VNET_QUEUE_NUM_MAX];
-    uint32_t late_id[2u * FAKE_VNET_QUEUE_NUM_MAX];
-    uint32_t late_len[2u * FAKE_VNET_QUEUE_NUM_MAX];
+    /* the barrier model (barrier.c) */
     unsigned late_n;
     bool snap_valid;
-    uint16_t snap_avail_idx;
-    uint8_t snap_ring[2u * FAKE_VNET_QUEUE_NUM_MAX];
-    uint8_t snap_desc[16u * FAKE_VNET_QUEUE_NUM_MAX];
-    uint64_t notifies;            /* QueueNotify writes naming this queue */
-    struct fake_vnet_chain chain; /* the buffer being moved (scratch) */
+    uint16_t snap_avail_idx;   /* avail->idx at the driver's last WRITE or FULL barrier */
+    uint64_t notifies;         /* QueueNotify writes naming this queue */
+    struct fake_vnet_qstore s; /* last: not cleared by a reset */
 };
 
 struct fake_vnet_stats {
@@ -142,7 +155,10 @@ struct fake_vnet_regs {
     uint32_t queue_sel;
     uint32_t int_status;
     uint32_t config_generation;
-    uint16_t net_status; /* config status: bit 0 link up */
+    uint16_t net_status;   /* config status: bit 0 link up */
+    bool features_refused; /* FEATURES_OK was refused: it is refused again until a reset */
+    bool broken;           /* the device failed (NEEDS_RESET): it ignores the rings until
+                              a reset, even once the driver's Status write wiped the bit */
 };
 
 struct fake_vnet {
@@ -172,7 +188,7 @@ struct fake_vnet {
 
 /* QEMU 7.2's device of that version (1 or 2) with -netdev user: its
  * feature words, MAC 02:00:00:00:00:01 (as -device mac= sets it), link up,
- * mtu 1500, QueueNumMax 256; TX completed on notify, in order, the barrier
+ * mtu 1500, QueueNumMax 1024; TX completed on notify, in order, the barrier
  * model on. The window is left empty (mem NULL): the caller sets it. */
 void fake_vnet_cfg_defaults(struct fake_vnet_cfg *cfg, uint32_t version);
 

@@ -39,7 +39,7 @@ static void take_tx(struct fake_vnet *f)
 {
     static const uint8_t zero[FAKE_HDR_LEN_MODERN];
     struct fake_vnet_queue *q = &f->q[FAKE_TXQ];
-    const struct fake_vnet_chain *c = &q->chain;
+    const struct fake_vnet_chain *c = &q->s.chain;
     uint8_t frame[FAKE_HDR_LEN_MODERN + FAKE_VNET_FRAME_MAX];
     if (!fake_driver_ok(f) || !fake_queue_live(f, FAKE_TXQ))
         return;
@@ -62,7 +62,7 @@ static void take_tx(struct fake_vnet *f)
         if (f->knobs.auto_complete_tx || q->wait_n >= FAKE_VNET_QUEUE_NUM_MAX)
             fake_ring_complete(f, FAKE_TXQ, c->head, 0);
         else
-            q->wait_id[q->wait_n++] = (uint16_t)c->head;
+            q->s.wait_id[q->wait_n++] = (uint16_t)c->head;
     }
 }
 
@@ -70,7 +70,7 @@ static void complete_waiting_tx(struct fake_vnet *f)
 {
     struct fake_vnet_queue *q = &f->q[FAKE_TXQ];
     for (unsigned i = 0; i < q->wait_n; i++)
-        fake_ring_complete(f, FAKE_TXQ, q->wait_id[i], 0);
+        fake_ring_complete(f, FAKE_TXQ, q->s.wait_id[i], 0);
     q->wait_n = 0;
 }
 
@@ -108,7 +108,7 @@ static void scatter(struct fake_vnet *f, const struct fake_vnet_chain *c, unsign
 /* RX: writes queued frames into available buffers. */
 static void deliver_rx(struct fake_vnet *f)
 {
-    const struct fake_vnet_chain *c = &f->q[FAKE_RXQ].chain;
+    const struct fake_vnet_chain *c = &f->q[FAKE_RXQ].s.chain;
     if (!fake_driver_ok(f) || !fake_queue_live(f, FAKE_RXQ))
         return;
     unsigned hl = fake_vnet_hdr_len(f);

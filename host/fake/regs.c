@@ -210,17 +210,22 @@ static void write_driver_features(struct fake_vnet *f, uint32_t val)
         fake_violation(f, "DriverFeatures written after FEATURES_OK/DRIVER_OK");
         return;
     }
+    uint64_t before = f->regs.driver_features;
     if (f->regs.drv_features_sel == 0)
         set_lo(&f->regs.driver_features, val);
     else if (f->regs.drv_features_sel == 1 && fake_modern(f))
         set_hi(&f->regs.driver_features, val);
     else if (val != 0)
         fake_violation(f, "DriverFeatures word %u written", f->regs.drv_features_sel);
+    /* Other features: the next FEATURES_OK is judged afresh, as QEMU
+     * validates every write that sets it. */
+    if (f->regs.driver_features != before)
+        f->regs.features_refused = false;
 }
 
 static void write_notify(struct fake_vnet *f, uint32_t val)
 {
-    if (!fake_driver_ok(f)) {
+    if (!(f->regs.status & VNET_STATUS_DRIVER_OK) || (f->regs.status & VNET_STATUS_FAILED)) {
         f->stats.notifies_before_driver_ok++;
         fake_violation(f, "QueueNotify %u before DRIVER_OK", val);
         return;
@@ -230,7 +235,21 @@ static void write_notify(struct fake_vnet *f, uint32_t val)
         return;
     }
     f->q[val].notifies++;
-    fake_run(f, val == FAKE_TXQ, val == FAKE_RXQ, false);
+    /* A failed device ignores kicks until a reset; the driver learns of it
+     * from Status, not here. */
+    if (!f->regs.broken)
+        fake_run(f, val == FAKE_TXQ, val == FAKE_RXQ, false);
+}
+
+/* InterruptACK takes bits "as defined in InterruptStatus" (virtio 1.2
+ * §4.2.2): bit 0 used buffer, bit 1 configuration change. */
+static void write_ack(struct fake_vnet *f, uint32_t val)
+{
+    f->stats.acks++;
+    f->stats.last_ack = val;
+    if (val & ~(uint32_t)(VNET_INT_USED_BUFFER | VNET_INT_CONFIG_CHANGE))
+        fake_violation(f, "InterruptACK 0x%x sets undefined bits", val);
+    f->regs.int_status &= ~val;
 }
 
 /* Which version a register belongs to: 0 both, 1 legacy only, 2 modern only. */
@@ -297,9 +316,7 @@ void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
         write_notify(f, val);
         return;
     case VNET_MMIO_INTERRUPT_ACK:
-        f->stats.acks++;
-        f->stats.last_ack = val;
-        f->regs.int_status &= ~val;
+        write_ack(f, val);
         return;
     case VNET_MMIO_STATUS:
         fake_write_status(f, val);

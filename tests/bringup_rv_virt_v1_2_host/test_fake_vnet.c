@@ -12,48 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_vnet.h"
-
-#define BASE 0x80000000ull
-#define MEMLEN (64u * 1024u)
-
-struct rig {
-    struct fake_vnet f;
-    uint8_t *mem;
-};
-
-static struct rig *rig_open(uint32_t version)
-{
-    struct rig *r = calloc(1, sizeof(*r));
-    assert_non_null(r);
-    r->mem = aligned_alloc(4096, MEMLEN);
-    assert_non_null(r->mem);
-    memset(r->mem, 0, MEMLEN);
-    struct fake_vnet_cfg cfg;
-    fake_vnet_cfg_defaults(&cfg, version);
-    cfg.mem = r->mem;
-    cfg.mem_len = MEMLEN;
-    cfg.mem_base = BASE;
-    assert_int_equal(fake_vnet_init(&r->f, &cfg), 0);
-    return r;
-}
-
-static void rig_close(struct rig *r)
-{
-    fake_vnet_free(&r->f);
-    free(r->mem);
-    free(r);
-}
-
-static uint32_t rd(struct rig *r, uint32_t off)
-{
-    return fake_vnet_read32(&r->f, off);
-}
-
-static void wr(struct rig *r, uint32_t off, uint32_t v)
-{
-    fake_vnet_write32(&r->f, off, v);
-}
+#include "fake_rig.h"
 
 static void test_identity_and_feature_words(void **state)
 {
