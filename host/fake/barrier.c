@@ -2,17 +2,35 @@
  * The barrier model: what a driver could see of the rings on a weakly
  * ordered machine, with the device running beside it, given the barriers
  * it issues (virtio 1.2 §2.7.13 and §2.7.14). The fake runs in program
- * order, so without this a missing barrier would pass unnoticed.
+ * order, so without this a missing barrier would pass unnoticed. Each rule
+ * is a reordering RISC-V's RVWMO allows, at the one point where it loses
+ * data or a wakeup; a driver with the barriers the spec asks for never
+ * sees any of it.
  *
- *  - Used entries: an entry the device writes reads as a poison id until
- *    the driver's next READ or FULL barrier, while used->idx is visible at
- *    once: a driver that reads entries without a read barrier after the
- *    index sees garbage.
- *  - Avail publishes: at each WRITE or FULL barrier, and when the device
- *    looks at a queue, an avail->idx that moved since the previous barrier
- *    must not cover a ring entry or descriptor that also changed since
- *    then: the entries and the index written without a barrier between
- *    them is a violation.
+ *  - Used entries (§2.7.14: read used->idx, then a read barrier, then the
+ *    entries): an entry the device writes reads as a poison id until the
+ *    driver's next READ or FULL barrier, while used->idx is visible at once.
+ *  - Avail publishes (§2.7.13.2-3: entries, a write barrier, then the
+ *    index): at each WRITE or FULL barrier, and when the device looks at a
+ *    queue, an avail->idx that moved since the previous barrier must not
+ *    cover a ring entry or descriptor that also changed since then.
+ *  - Register writes that let the device look (DRIVER_OK, QueueNotify):
+ *    avail->idx must have been stored before the driver's last WRITE or
+ *    FULL barrier, or the device may see the write before the index, look,
+ *    find nothing and wait for a kick that never comes.
+ *  - The notify decision (§2.7.13.4: the index store, a full barrier, then
+ *    the read of used->flags): used->flags as the device writes it becomes
+ *    what the driver reads only at a FULL barrier. Without one, the load
+ *    may be performed before the store of avail->idx is visible: the driver
+ *    reads a NO_NOTIFY the device has since cleared, skips the kick, and
+ *    the device, which cleared the flag, looked once and saw nothing new,
+ *    sleeps: the frame stalls.
+ *  - After the interrupt acknowledge (used->idx written, then the interrupt
+ *    raised; the driver reads InterruptStatus, writes InterruptACK, then
+ *    reads the ring): at an ACK of the used-buffer bit, used->idx reads as
+ *    it was at the driver's last READ or FULL barrier until its next one;
+ *    without a barrier after the ACK the driver's load may be performed
+ *    before it, finds nothing new, and the acknowledged interrupt is lost.
  */
 #include <string.h>
 
@@ -97,11 +115,82 @@ void fake_avail_check(struct fake_vnet *f, unsigned qi)
     }
 }
 
+void fake_order_check(struct fake_vnet *f, unsigned qi, const char *what)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    if (!q->snap_valid || !fake_queue_live(f, qi))
+        return;
+    const uint8_t *avail = fake_ring_avail(f, qi);
+    uint16_t now = avail ? fake_ld16(f, avail + 2) : q->snap_avail_idx;
+    if (now != q->snap_avail_idx)
+        fake_violation(f,
+                       "queue %u: avail->idx %u stored after the last barrier, before the %s "
+                       "write (missing barrier before it)",
+                       qi, now, what);
+}
+
+void fake_flags_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint16_t flags)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    if (!f->knobs.model_barriers) {
+        fake_st16(f, used, flags);
+        return;
+    }
+    if (flags != q->flags_dev)
+        q->flags_stale = true;
+    q->flags_dev = flags;
+}
+
+static void flags_flush(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint8_t *used = q->flags_stale && q->num ? fake_ring_used(f, qi) : NULL;
+    if (used)
+        fake_st16(f, used, q->flags_dev);
+    q->flags_stale = false;
+}
+
+void fake_idx_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint16_t idx)
+{
+    fake_st16(f, used + 2, idx);
+    f->q[qi].idx_hidden = false;
+}
+
+void fake_ack_model(struct fake_vnet *f, uint32_t bits)
+{
+    if (!f->knobs.model_barriers || !(bits & VNET_INT_USED_BUFFER))
+        return;
+    for (unsigned qi = 0; qi < FAKE_QUEUES; qi++) {
+        struct fake_vnet_queue *q = &f->q[qi];
+        uint8_t *used = fake_queue_live(f, qi) ? fake_ring_used(f, qi) : NULL;
+        if (!used || q->used_idx == q->idx_seen)
+            continue;
+        fake_st16(f, used + 2, q->idx_seen);
+        q->idx_hidden = true;
+    }
+}
+
+/* After a READ or FULL barrier the driver reads used->idx as it is. */
+static void idx_flush(struct fake_vnet *f, unsigned qi)
+{
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint8_t *used = q->idx_hidden && q->num ? fake_ring_used(f, qi) : NULL;
+    /* Unless someone else (a fuzz target playing the device) wrote it since. */
+    if (used && fake_ld16(f, used + 2) == q->idx_seen)
+        fake_st16(f, used + 2, q->used_idx);
+    q->idx_hidden = false;
+    q->idx_seen = q->used_idx;
+}
+
 void fake_vnet_barrier(struct fake_vnet *f, enum vnet_barrier kind)
 {
     for (unsigned qi = 0; qi < FAKE_QUEUES; qi++) {
-        if (kind == VNET_BARRIER_READ || kind == VNET_BARRIER_FULL)
+        if (kind == VNET_BARRIER_READ || kind == VNET_BARRIER_FULL) {
             late_flush(f, qi);
+            idx_flush(f, qi);
+        }
+        if (kind == VNET_BARRIER_FULL)
+            flags_flush(f, qi);
         if (kind == VNET_BARRIER_WRITE || kind == VNET_BARRIER_FULL) {
             fake_avail_check(f, qi);
             fake_avail_snapshot(f, qi);

@@ -72,6 +72,16 @@ void fake_run(struct fake_vnet *f, bool poll_tx, bool poll_rx, bool complete_tx)
 void fake_late_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint32_t id, uint32_t len);
 void fake_avail_snapshot(struct fake_vnet *f, unsigned qi);
 void fake_avail_check(struct fake_vnet *f, unsigned qi);
+/* used->flags as the device writes it; the driver sees it after a FULL barrier. */
+void fake_flags_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint16_t flags);
+/* used->idx as the device writes it (seen at once). */
+void fake_idx_put(struct fake_vnet *f, unsigned qi, uint8_t *used, uint16_t idx);
+/* The register write `what` lets the device look at queue qi: avail->idx
+ * must have been stored before the driver's last store-ordering barrier. */
+void fake_order_check(struct fake_vnet *f, unsigned qi, const char *what);
+/* An InterruptACK of bits: what the driver may read of used->idx until
+ * its next barrier. */
+void fake_ack_model(struct fake_vnet *f, uint32_t bits);
 
 /* status.c */
 bool fake_driver_ok(const struct fake_vnet *f);

@@ -102,6 +102,10 @@ struct fake_vnet_queue {
     unsigned late_n;
     bool snap_valid;
     uint16_t snap_avail_idx;   /* avail->idx at the driver's last WRITE or FULL barrier */
+    uint16_t flags_dev;        /* used->flags as the device last wrote it */
+    bool flags_stale;          /* ... not yet what the driver sees (until a FULL barrier) */
+    uint16_t idx_seen;         /* used->idx at the driver's last READ or FULL barrier */
+    bool idx_hidden;           /* the ring shows idx_seen, after an ACK, until a barrier */
     uint64_t notifies;         /* QueueNotify writes naming this queue */
     struct fake_vnet_qstore s; /* last: not cleared by a reset */
 };

@@ -235,6 +235,7 @@ static void write_notify(struct fake_vnet *f, uint32_t val)
         return;
     }
     f->q[val].notifies++;
+    fake_order_check(f, val, "QueueNotify");
     /* A failed device ignores kicks until a reset; the driver learns of it
      * from Status, not here. */
     if (!f->regs.broken)
@@ -250,6 +251,7 @@ static void write_ack(struct fake_vnet *f, uint32_t val)
     if (val & ~(uint32_t)(VNET_INT_USED_BUFFER | VNET_INT_CONFIG_CHANGE))
         fake_violation(f, "InterruptACK 0x%x sets undefined bits", val);
     f->regs.int_status &= ~val;
+    fake_ack_model(f, val);
 }
 
 /* Which version a register belongs to: 0 both, 1 legacy only, 2 modern only. */

@@ -236,12 +236,12 @@ void fake_ring_publish(struct fake_vnet *f, unsigned qi, uint16_t before)
     const uint8_t *avail = fake_ring_avail(f, qi);
     if (!used || !avail)
         return;
-    fake_st16(f, used, q->no_notify ? FAKE_USED_F_NO_NOTIFY : 0u);
+    fake_flags_put(f, qi, used, q->no_notify ? FAKE_USED_F_NO_NOTIFY : 0u);
     if (q->used_idx == before)
         return;
     if (fake_fault_take(f, FAKE_FAULT_USED_IDX_JUMP))
         q->used_idx = (uint16_t)(q->used_idx + q->num + 1u);
-    fake_st16(f, used + 2, q->used_idx);
+    fake_idx_put(f, qi, used, q->used_idx);
     if (!(fake_ld16(f, avail) & FAKE_AVAIL_F_NO_INTERRUPT))
         fake_raise_bits(f, VNET_INT_USED_BUFFER);
 }

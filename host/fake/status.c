@@ -108,8 +108,13 @@ void fake_write_status(struct fake_vnet *f, uint32_t val)
     f->regs.status = val;
     if (fake_fault_take(f, FAKE_FAULT_NEEDS_RESET_ON_STATUS))
         fake_vnet_needs_reset(f);
-    if ((val & ~old) & VNET_STATUS_DRIVER_OK)
+    if ((val & ~old) & VNET_STATUS_DRIVER_OK) {
+        /* The rings the device is about to look at must have been
+         * published before this write (barrier.c). */
+        for (unsigned qi = 0; qi < FAKE_QUEUES; qi++)
+            fake_order_check(f, qi, "DRIVER_OK");
         fake_run(f, true, true, false);
+    }
 }
 
 /* QEMU's virtio_error: DEVICE_NEEDS_RESET (virtio 1.2 §2.1.2), the

@@ -81,8 +81,10 @@ static void soak_segment(uint32_t seed, uint32_t frames)
 
     struct rx_count rx = {0, 0};
     uint8_t f[256];
-    uint32_t sent = 0, again = 0;
+    uint32_t sent = 0, again = 0, stuck = 0;
     while (sent < frames) {
+        /* A ring that stops moving fails the test instead of spinning. */
+        uint32_t sent_before = sent;
         uint32_t batch = 1u + lcg(&s) % (2u * h->dev.txq.size);
         for (uint32_t j = 0; j < batch && sent < frames; j++) {
             size_t len = 60u + lcg(&s) % 190u;
@@ -102,13 +104,19 @@ static void soak_segment(uint32_t seed, uint32_t frames)
         assert_int_equal(vnet_rx_poll(&h->dev, 1u + lcg(&s) % 512u, rx_fn, &rx, NULL), VNET_OK);
         assert_int_equal(vnet_tx_reclaim(&h->dev, NULL), VNET_OK);
         /* Keep the device's backlog mostly below its bound: drops stay
-         * possible (and are accounted for) but rare. */
-        while (h->fake.pending_n > FAKE_VNET_RX_PENDING_MAX / 2u)
+         * possible (and are accounted for) but rare. A driver that stops
+         * seeing completions fails here rather than spinning. */
+        for (unsigned spins = 0; h->fake.pending_n > FAKE_VNET_RX_PENDING_MAX / 2u; spins++) {
+            assert_true(spins < 1000u);
             assert_int_equal(vnet_rx_poll(&h->dev, 512, rx_fn, &rx, NULL), VNET_OK);
+        }
+        stuck = sent == sent_before ? stuck + 1u : 0u;
+        assert_true(stuck < 1000u);
     }
     /* Drain: release held completions, deliver what waits, take it all. */
-    unsigned got;
+    unsigned got, rounds = 0;
     do {
+        assert_true(++rounds < 100000u);
         fake_vnet_flush(&h->fake);
         fake_vnet_process(&h->fake, true);
         assert_int_equal(vnet_rx_poll(&h->dev, 1024, rx_fn, &rx, &got), VNET_OK);

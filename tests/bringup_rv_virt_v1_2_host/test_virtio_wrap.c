@@ -75,6 +75,7 @@ static void wrap_tx(struct vnet_harness *h, uint32_t total, uint32_t seed)
     uint32_t sent = 0, full_edges = 0, rounds = 0;
     uint8_t f[1514];
     while (sent < total) {
+        assert_true(rounds < 10u * total); /* a ring that stops moving fails, not hangs */
         uint32_t batch = 1u + lcg(&seed) % (2u * size);
         for (uint32_t j = 0; j < batch && sent < total; j++) {
             int rc = vnet_send_queue(&h->dev, f, tu_frame(f, sent, tu_len(sent)));
@@ -117,6 +118,7 @@ static void wrap_rx(struct vnet_harness *h, uint32_t total, uint32_t seed)
     uint32_t injected = 0, empty_polls = 0, starved = 0, rounds = 0;
     uint8_t f[1514];
     while (c.frames < total) {
+        assert_true(rounds < 10u * total); /* a ring that stops moving fails, not hangs */
         uint32_t batch = lcg(&seed) % (2u * size + 1u);
         /* Keep the device's bounded backlog from overflowing: a drop there
          * would be the test's doing, not the driver's. */
