@@ -450,8 +450,7 @@ static void test_tx_ring_full_kicks_and_retries(void **state)
     assert_int_equal(vnet_harness_open(&t->h, 1, &vc), 0);
     assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
     t->have_dev = true;
-    t->h.fake.on_tx = nt_cap_fn;
-    t->h.fake.port_ctx = t;
+    vnet_harness_capture(&t->h, nt_cap_fn, t);
     t->cfg.virt0 = &t->h.dev;
     assert_int_equal(nt_start(t), NS_OK);
     assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, MASK24, PEER), NS_OK);

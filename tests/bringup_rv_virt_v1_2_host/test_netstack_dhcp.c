@@ -1,6 +1,6 @@
 /*
  * The netstack's side of issue 12's DHCP items, on the wire through the
- * fake virtio-mmio device with the stub peer behind it: the RFC 5227 probe
+ * fake virtio-mmio device with the stub network behind it: the RFC 5227 probe
  * (the frames byte for byte, BOUND exactly ANNOUNCE_WAIT after the last
  * probe, two announcements), a conflict (DECLINE byte for byte, DISCOVER
  * 10 s later), stub mode never probing, and RELEASE on an orderly stop
@@ -57,7 +57,9 @@ static struct nt *wire(bool probe)
     assert_int_equal(vnet_harness_open(&t->h, 1, NULL), 0);
     assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
     t->have_dev = true;
-    assert_int_equal(stub_peer_init(&t->peer, &t->h.fake, NULL), 0);
+    assert_int_equal(stub_net_init(&t->peer, NULL), 0);
+    t->be = stub_net_backend(&t->peer);
+    fake_vnet_attach(&t->h.fake, &t->be);
     t->cfg.virt0 = &t->h.dev;
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = SEED;
