@@ -159,14 +159,14 @@ quiet "$scratch/riscv64-build.log" cmake --build "$rv_build" -j"$jobs" --target 
 quiet "$scratch/riscv64-install.log" cmake --install "$rv_build" --prefix "$rv"
 check_tree "$rv" minsizerel
 for a in "$rv"/lib/*.a; do
-    riscv64-unknown-elf-objdump -f "$a" | grep -q 'file format elf64-littleriscv' ||
+    riscv64-unknown-elf-objdump -f "$a" | grep 'file format elf64-littleriscv' >/dev/null ||
         die "$a is not riscv64 code"
 done
 
 bash scripts/build-consumer.sh "$rv" examples/ping-lo "$scratch/ping-lo-riscv64" "$rv_toolchain"
 elf=$scratch/ping-lo-riscv64/ping-lo.elf
-riscv64-unknown-elf-readelf -h "$elf" | grep -q 'Machine:.*RISC-V' || die "$elf is not a RISC-V ELF"
-riscv64-unknown-elf-nm "$elf" | grep -qw ns_poll || die "$elf does not contain rvnet's ns_poll"
+riscv64-unknown-elf-readelf -h "$elf" | grep 'Machine:.*RISC-V' >/dev/null || die "$elf is not a RISC-V ELF"
+riscv64-unknown-elf-nm "$elf" | grep -w ns_poll >/dev/null || die "$elf does not contain rvnet's ns_poll"
 if command -v qemu-riscv64 >/dev/null; then
     out=$(qemu-riscv64 "$elf") || die "qemu-riscv64 $elf failed: $out"
     say "$out"
