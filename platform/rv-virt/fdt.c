@@ -14,6 +14,12 @@ static uint32_t be32(const uint8_t *p)
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* One or two cells, big-endian (devicetree spec v0.4 §2.2.4). */
+static uint64_t cells(const uint8_t *p, uint32_t n)
+{
+    return n == 2u ? ((uint64_t)be32(p) << 32) | be32(p + 4) : be32(p);
+}
+
 /* True when the NUL-terminated list `val` of `len` bytes holds `want`. */
 static int strlist_has(const uint8_t *val, uint32_t len, const char *want)
 {
@@ -33,9 +39,11 @@ static int strlist_has(const uint8_t *val, uint32_t len, const char *want)
 struct level {
     uint32_t addr_cells, size_cells; /* for this node's children */
     int virtio;
-    int cpus; /* /cpus or one of its children */
-    int have_reg, have_irq;
-    uint64_t reg;
+    int cpus;   /* /cpus or one of its children */
+    int chosen; /* /chosen itself */
+    int memory; /* device_type "memory" */
+    int have_reg, have_irq, have_size;
+    uint64_t reg, reg_size;
     uint32_t irq;
 };
 
@@ -45,6 +53,10 @@ struct found {
     unsigned cap, n;
     int have_timebase;
     uint64_t timebase;
+    const uint8_t *bootargs; /* /chosen's bootargs, NULL: none */
+    uint32_t bootargs_len;
+    int have_memory;
+    uint64_t mem_base, mem_size;
 };
 
 /* One property of the node lv[depth-1]. */
@@ -54,15 +66,29 @@ static void prop(struct level *lv, unsigned depth, const char *name, const uint8
     struct level *l = &lv[depth - 1];
     /* The parent's cells describe this node's reg. */
     uint32_t ac = depth >= 2 ? lv[depth - 2].addr_cells : 2u;
+    uint32_t sc = depth >= 2 ? lv[depth - 2].size_cells : 1u;
     if (strcmp(name, "#address-cells") == 0 && len == 4) {
         l->addr_cells = be32(val);
     } else if (strcmp(name, "#size-cells") == 0 && len == 4) {
         l->size_cells = be32(val);
     } else if (strcmp(name, "compatible") == 0) {
         l->virtio = strlist_has(val, len, "virtio,mmio");
+    } else if (strcmp(name, "device_type") == 0) {
+        l->memory = len == 7u && memcmp(val, "memory", 7) == 0;
     } else if (strcmp(name, "reg") == 0 && (ac == 1u || ac == 2u) && len >= 4u * ac) {
-        l->reg = ac == 2u ? ((uint64_t)be32(val) << 32) | be32(val + 4) : be32(val);
+        l->reg = cells(val, ac);
         l->have_reg = 1;
+        /* The first (address, size) pair; a size of 0 cells has none. */
+        if ((sc == 1u || sc == 2u) && len >= 4u * (ac + sc)) {
+            l->reg_size = cells(val + 4u * ac, sc);
+            l->have_size = 1;
+        }
+    } else if (strcmp(name, "bootargs") == 0 && l->chosen && len > 0) {
+        /* A string (devicetree spec v0.4 §3.5): up to its NUL, which a
+         * hostile blob may leave out; the bytes stay in the blob. */
+        const uint8_t *nul = memchr(val, 0, len);
+        f->bootargs = val;
+        f->bootargs_len = nul ? (uint32_t)(nul - val) : len;
     } else if (strcmp(name, "interrupts") == 0 && len >= 4u) {
         l->irq = be32(val);
         l->have_irq = 1;
@@ -115,13 +141,17 @@ static int walk(const void *fdt, size_t max_len, struct found *f)
             struct level *l = &lv[depth++];
             /* /cpus is the root's child of that name (devicetree spec §3.7). */
             l->cpus = (depth == 2 && strcmp(node, "cpus") == 0) || (depth == 3 && lv[1].cpus);
+            l->chosen = depth == 2 && strcmp(node, "chosen") == 0;
+            l->memory = 0;
             /* Devicetree spec §2.3.5: the defaults are 2 and 1. */
             l->addr_cells = 2;
             l->size_cells = 1;
             l->virtio = 0;
             l->have_reg = 0;
             l->have_irq = 0;
+            l->have_size = 0;
             l->reg = 0;
+            l->reg_size = 0;
             l->irq = 0;
             continue;
         }
@@ -129,6 +159,12 @@ static int walk(const void *fdt, size_t max_len, struct found *f)
             if (depth == 0)
                 return FDT_ERR_FORMAT;
             struct level *l = &lv[--depth];
+            /* The first memory node, a child of the root (§3.4). */
+            if (l->memory && depth == 1 && l->have_reg && l->have_size && !f->have_memory) {
+                f->mem_base = l->reg;
+                f->mem_size = l->reg_size;
+                f->have_memory = 1;
+            }
             if (l->virtio && l->have_reg && l->have_irq && f->n < f->cap) {
                 f->out[f->n].base = l->reg;
                 f->out[f->n].irq = l->irq;
@@ -161,7 +197,7 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
 {
     if (!fdt || !n || (!out && cap))
         return FDT_ERR_INVAL;
-    struct found f = {out, cap, 0, 0, 0};
+    struct found f = {.out = out, .cap = cap};
     int rc = walk(fdt, max_len, &f);
     *n = f.n;
     return rc;
@@ -171,12 +207,42 @@ int fdt_timebase(const void *fdt, size_t max_len, uint64_t *hz)
 {
     if (!fdt || !hz)
         return FDT_ERR_INVAL;
-    struct found f = {NULL, 0, 0, 0, 0};
+    struct found f = {.out = NULL};
     int rc = walk(fdt, max_len, &f);
     if (rc != FDT_OK)
         return rc;
     if (!f.have_timebase)
         return FDT_ERR_NOT_FOUND;
     *hz = f.timebase;
+    return FDT_OK;
+}
+
+int fdt_bootargs(const void *fdt, size_t max_len, const char **args, size_t *len)
+{
+    if (!fdt || !args || !len)
+        return FDT_ERR_INVAL;
+    struct found f = {.out = NULL};
+    int rc = walk(fdt, max_len, &f);
+    if (rc != FDT_OK)
+        return rc;
+    if (!f.bootargs || f.bootargs_len == 0)
+        return FDT_ERR_NOT_FOUND;
+    *args = (const char *)f.bootargs;
+    *len = f.bootargs_len;
+    return FDT_OK;
+}
+
+int fdt_memory(const void *fdt, size_t max_len, uint64_t *base, uint64_t *size)
+{
+    if (!fdt || !base || !size)
+        return FDT_ERR_INVAL;
+    struct found f = {.out = NULL};
+    int rc = walk(fdt, max_len, &f);
+    if (rc != FDT_OK)
+        return rc;
+    if (!f.have_memory)
+        return FDT_ERR_NOT_FOUND;
+    *base = f.mem_base;
+    *size = f.mem_size;
     return FDT_OK;
 }

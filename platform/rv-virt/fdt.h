@@ -2,7 +2,9 @@
  * A bounded, checked walk of a flattened device tree (DTB, devicetree spec
  * v0.4 §5) that finds the virtio-mmio transports: nodes whose "compatible"
  * holds "virtio,mmio", with their "reg" base and first "interrupts" cell;
- * and the timer's rate, /cpus' "timebase-frequency".
+ * the timer's rate, /cpus' "timebase-frequency"; the kernel command line,
+ * /chosen's "bootargs" (QEMU fills it from -append); and the RAM, the first
+ * memory node's first "reg" pair.
  * Every offset and length is checked against the blob's declared sizes and
  * a caller-given upper bound before it is read; a malformed blob is an
  * error, never a wild read.
@@ -22,7 +24,7 @@ enum fdt_err {
     FDT_ERR_VERSION = -3,   /* older than version 16 */
     FDT_ERR_BOUNDS = -4,    /* a size or offset points outside the blob */
     FDT_ERR_FORMAT = -5,    /* bad token, nesting or property */
-    FDT_ERR_NOT_FOUND = -6, /* fdt_timebase: no timebase-frequency under /cpus */
+    FDT_ERR_NOT_FOUND = -6, /* no such property (timebase, bootargs, memory) */
 };
 
 struct fdt_virtio {
@@ -41,5 +43,15 @@ int fdt_find_virtio(const void *fdt, size_t max_len, struct fdt_virtio *out, uns
  * and sets *hz, FDT_ERR_NOT_FOUND, or the walk's error; *hz is untouched on
  * failure. */
 int fdt_timebase(const void *fdt, size_t max_len, uint64_t *hz);
+
+/* /chosen's "bootargs" (devicetree spec v0.4 §3.5): *args points into the
+ * blob, *len bytes, up to the NUL (or the property's end when a bad blob
+ * has none). FDT_ERR_NOT_FOUND when there is none or it is empty; *args
+ * and *len are untouched on failure. */
+int fdt_bootargs(const void *fdt, size_t max_len, const char **args, size_t *len);
+
+/* The first memory node under the root (device_type "memory", §3.4): the
+ * base and size of its first "reg" pair, in the root's cells. */
+int fdt_memory(const void *fdt, size_t max_len, uint64_t *base, uint64_t *size);
 
 #endif

@@ -4,6 +4,8 @@
  * tests/fixtures/gen-dtb.sh) and on every truncation and single-byte
  * corruption of it: the walk finds the eight virtio-mmio slots, and a bad
  * blob is an error, never a read outside it (ASan and valgrind watch).
+ * Then /chosen's bootargs and the memory node, which the fetch reads
+ * (platform/rv-virt/fetch.c), on blobs built by hand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +62,18 @@ static void test_qemu_virt_blob(void **state)
     assert_int_equal(fdt_timebase(NULL, len, &hz), FDT_ERR_INVAL);
     assert_int_equal(fdt_timebase(b, len, NULL), FDT_ERR_INVAL);
     assert_int_equal(fdt_timebase(b, len - 1, &hz), FDT_ERR_BOUNDS);
+    /* -m 256M (gen-dtb.sh), and no -append: no bootargs. */
+    uint64_t base = 0, size = 0;
+    assert_int_equal(fdt_memory(b, len, &base, &size), FDT_OK);
+    assert_int_equal(base, 0x80000000u);
+    assert_int_equal(size, 256u << 20);
+    const char *args = "untouched";
+    size_t alen = 99;
+    assert_int_equal(fdt_bootargs(b, len, &args, &alen), FDT_ERR_NOT_FOUND);
+    assert_string_equal(args, "untouched");
+    assert_int_equal(alen, 99);
+    assert_int_equal(fdt_bootargs(b, len, NULL, &alen), FDT_ERR_INVAL);
+    assert_int_equal(fdt_memory(b, len, &base, NULL), FDT_ERR_INVAL);
     free(b);
 }
 
@@ -176,6 +190,153 @@ static void test_nesting_is_bounded(void **state)
     assert_int_equal(fdt_find_virtio(b, len, NULL, 0, &n), FDT_ERR_FORMAT);
 }
 
+/* A blob built token by token (devicetree spec v0.4 §5.4). */
+struct blob {
+    uint8_t s[1024]; /* structure block */
+    size_t n;
+    char str[256]; /* strings block */
+    size_t sn;
+};
+
+static void put32(struct blob *b, uint32_t v)
+{
+    b->s[b->n++] = (uint8_t)(v >> 24);
+    b->s[b->n++] = (uint8_t)(v >> 16);
+    b->s[b->n++] = (uint8_t)(v >> 8);
+    b->s[b->n++] = (uint8_t)v;
+}
+
+static void begin(struct blob *b, const char *name)
+{
+    put32(b, 1);
+    size_t l = strlen(name) + 1;
+    memcpy(b->s + b->n, name, l);
+    b->n += l;
+    while (b->n & 3u)
+        b->s[b->n++] = 0;
+}
+
+static void end(struct blob *b)
+{
+    put32(b, 2);
+}
+
+static void prop(struct blob *b, const char *name, const void *val, uint32_t len)
+{
+    put32(b, 3);
+    put32(b, len);
+    put32(b, (uint32_t)b->sn);
+    size_t l = strlen(name) + 1;
+    memcpy(b->str + b->sn, name, l);
+    b->sn += l;
+    memcpy(b->s + b->n, val, len);
+    b->n += len;
+    while (b->n & 3u)
+        b->s[b->n++] = 0;
+}
+
+static void prop_cells(struct blob *b, const char *name, const uint32_t *c, unsigned n)
+{
+    uint8_t v[16];
+    for (unsigned i = 0; i < n; i++) {
+        v[4 * i] = (uint8_t)(c[i] >> 24);
+        v[4 * i + 1] = (uint8_t)(c[i] >> 16);
+        v[4 * i + 2] = (uint8_t)(c[i] >> 8);
+        v[4 * i + 3] = (uint8_t)c[i];
+    }
+    prop(b, name, v, 4u * n);
+}
+
+/* Header, structure block (with its END), strings: the DTB in out. */
+static size_t finish(struct blob *b, uint8_t *out)
+{
+    put32(b, 9);
+    size_t total = 40 + b->n + b->sn;
+    const uint32_t hdr[10] = {
+        0xd00dfeedu,     (uint32_t)total, 40, (uint32_t)(40 + b->n), 0, 17, 16, 0,
+        (uint32_t)b->sn, (uint32_t)b->n};
+    for (unsigned i = 0; i < 10; i++) {
+        out[4 * i] = (uint8_t)(hdr[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(hdr[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(hdr[i] >> 8);
+        out[4 * i + 3] = (uint8_t)hdr[i];
+    }
+    memcpy(out + 40, b->s, b->n);
+    memcpy(out + 40 + b->n, b->str, b->sn);
+    return total;
+}
+
+/* What QEMU writes for -m 256M -append ARGS (args_len bytes of the
+ * property, NUL included when there is one), with a decoy bootargs in
+ * another node and a memory node below another: only /chosen's and the
+ * root's child count. */
+static size_t chosen_blob(uint8_t *out, const char *args, uint32_t args_len)
+{
+    static struct blob b;
+    memset(&b, 0, sizeof(b));
+    const uint32_t two = 2, cells[4] = {0, 0x80000000u, 0, 0x10000000u};
+    const uint32_t decoy[4] = {0, 0x40000000u, 0, 0x1000u};
+    begin(&b, "");
+    prop_cells(&b, "#address-cells", &two, 1);
+    prop_cells(&b, "#size-cells", &two, 1);
+    begin(&b, "soc");
+    prop_cells(&b, "#address-cells", &two, 1);
+    prop_cells(&b, "#size-cells", &two, 1);
+    prop(&b, "bootargs", "decoy", 6);
+    begin(&b, "memory@40000000");
+    prop(&b, "device_type", "memory", 7);
+    prop_cells(&b, "reg", decoy, 4);
+    end(&b);
+    end(&b);
+    begin(&b, "memory@80000000");
+    prop(&b, "device_type", "memory", 7);
+    prop_cells(&b, "reg", cells, 4);
+    end(&b);
+    begin(&b, "chosen");
+    if (args)
+        prop(&b, "bootargs", args, args_len);
+    end(&b);
+    end(&b);
+    return finish(&b, out);
+}
+
+static void test_bootargs_and_memory(void **state)
+{
+    (void)state;
+    static uint8_t blob[2048];
+    const char *want = "tftp=big.bin blksize=512";
+    size_t len = chosen_blob(blob, want, (uint32_t)strlen(want) + 1u);
+    const char *args = NULL;
+    size_t alen = 0;
+    assert_int_equal(fdt_bootargs(blob, len, &args, &alen), FDT_OK);
+    assert_int_equal(alen, strlen(want));
+    assert_memory_equal(args, want, alen);
+    /* The pointer is into the blob itself. */
+    assert_true((const uint8_t *)args > blob && (const uint8_t *)args + alen < blob + len);
+    uint64_t base = 0, size = 0;
+    assert_int_equal(fdt_memory(blob, len, &base, &size), FDT_OK);
+    assert_int_equal(base, 0x80000000u);
+    assert_int_equal(size, 0x10000000u);
+
+    /* No NUL: up to the end of the property, and not a byte further. */
+    len = chosen_blob(blob, "tftp=a", 6);
+    assert_int_equal(fdt_bootargs(blob, len, &args, &alen), FDT_OK);
+    assert_int_equal(alen, 6);
+    assert_memory_equal(args, "tftp=a", 6);
+    /* Empty, or not there: nothing asked (the decoy in /soc is not it). */
+    len = chosen_blob(blob, "", 1);
+    assert_int_equal(fdt_bootargs(blob, len, &args, &alen), FDT_ERR_NOT_FOUND);
+    len = chosen_blob(blob, NULL, 0);
+    assert_int_equal(fdt_bootargs(blob, len, &args, &alen), FDT_ERR_NOT_FOUND);
+    /* A walk error is the walk's, for both. */
+    assert_int_equal(fdt_bootargs(blob, 39, &args, &alen), FDT_ERR_BOUNDS);
+    assert_int_equal(fdt_memory(blob, len - 1, &base, &size), FDT_ERR_BOUNDS);
+    /* No memory node at all. */
+    uint8_t b[1024];
+    len = nested(b, 2);
+    assert_int_equal(fdt_memory(b, len, &base, &size), FDT_ERR_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_bad_headers),
         cmocka_unit_test(test_every_truncation_and_corruption),
         cmocka_unit_test(test_nesting_is_bounded),
+        cmocka_unit_test(test_bootargs_and_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,5 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = fdt_timebase(data, size, &hz);
     if (rc > FDT_OK || rc < FDT_ERR_NOT_FOUND || (rc == FDT_OK && hz == 0))
         abort();
+    /* And the fetch's: bootargs inside the input, never empty; the RAM. */
+    const char *args = NULL;
+    size_t len = 0;
+    rc = fdt_bootargs(data, size, &args, &len);
+    if (rc > FDT_OK || rc < FDT_ERR_NOT_FOUND ||
+        (rc == FDT_OK &&
+         (len == 0 || (const uint8_t *)args < data || (const uint8_t *)args + len > data + size)))
+        abort();
+    uint64_t base, msize;
+    rc = fdt_memory(data, size, &base, &msize);
+    if (rc > FDT_OK || rc < FDT_ERR_NOT_FOUND)
+        abort();
     return 0;
 }
