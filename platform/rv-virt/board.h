@@ -41,6 +41,11 @@ uint64_t board_ticks(void);
 uint64_t board_ticks_hz(void);
 uint64_t board_now_ms(void);
 
+/* The retired-instruction counter (minstret / instret, privileged spec
+ * v1.12 §3.1.11). Under QEMU's TCG it counts guest instructions only with
+ * -icount; without it QEMU 7.2 returns the host's cycle counter. */
+uint64_t board_instret(void);
+
 /* Which image this is ("M" or "S"), the hart that runs the bring-up (the
  * a0 its entry was given) and the PLIC context its traps claim from. */
 const char *board_mode(void);
@@ -74,6 +79,7 @@ struct board_irq_stats {
     uint64_t other_claims; /* ... that claimed a source nobody attached */
     uint64_t timer_traps;  /* timer-interrupt traps */
     uint64_t wfi;          /* returns from wfi in board_wait */
+    uint64_t wfi_instret;  /* board_instret counted across those wfi: the idle part */
 };
 void board_irq_stats(struct board_irq_stats *out);
 

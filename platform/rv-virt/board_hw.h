@@ -9,11 +9,13 @@
 #include <stdint.h>
 
 /* The mode's half: the external interrupt's local enable (mie.MEIE or
- * sie.SEIE), and the timer: an interrupt once the tick count reaches
- * `ticks`, its local enable set (M: mtimecmp and mie.MTIE; S: sbi_set_timer
- * and sie.STIE). The trap handler clears that enable again. */
+ * sie.SEIE), and the timer: hw_timer_set programs an interrupt for when
+ * the tick count reaches `ticks` (M: mtimecmp; S: sbi_set_timer), pending
+ * from then on until the next hw_timer_set; hw_timer_enable sets its local
+ * enable (mie.MTIE, sie.STIE), which the trap handler clears again. */
 void hw_ext_enable(void);
-void hw_timer_arm(uint64_t ticks);
+void hw_timer_set(uint64_t ticks);
+void hw_timer_enable(void);
 
 /* irq.c: the PLIC context this hart's traps claim from (set once, before
  * any source is attached), and the handlers the mode's trap calls. */

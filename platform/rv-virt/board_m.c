@@ -38,6 +38,11 @@ uint64_t board_ticks(void)
     return *(volatile uint64_t *)CLINT_MTIME;
 }
 
+uint64_t board_instret(void)
+{
+    return csr_read(minstret);
+}
+
 uint64_t board_ticks_hz(void)
 {
     return MTIME_HZ;
@@ -58,11 +63,15 @@ void hw_ext_enable(void)
     csr_set(mie, 1u << IRQ_M_EXT);
 }
 
-void hw_timer_arm(uint64_t ticks)
+void hw_timer_set(uint64_t ticks)
 {
     /* MTIP follows mtime >= mtimecmp: a new compare value clears it when it
      * lies ahead, and raises it at once when it does not. */
     *(volatile uint64_t *)CLINT_MTIMECMP(boot_hart) = ticks;
+}
+
+void hw_timer_enable(void)
+{
     csr_set(mie, 1u << IRQ_M_TIMER);
 }
 

@@ -133,6 +133,13 @@ uint64_t board_ticks(void)
     return csr_read(time);
 }
 
+uint64_t board_instret(void)
+{
+    /* Readable in S-mode where the firmware set mcounteren.IR, as
+     * OpenSBI does. */
+    return csr_read(instret);
+}
+
 uint64_t board_ticks_hz(void)
 {
     return s.hz;
@@ -153,10 +160,15 @@ void hw_ext_enable(void)
     csr_set(sie, 1u << IRQ_S_EXT);
 }
 
-void hw_timer_arm(uint64_t ticks)
+void hw_timer_set(uint64_t ticks)
 {
-    /* SBI v1.0.0 §6.1: programs the next event and clears a pending one. */
+    /* SBI v1.0.0 §6.1: programs the next event and clears a pending one;
+     * once it is reached, STIP stays set until the next call. */
     (void)sbi_set_timer(ticks);
+}
+
+void hw_timer_enable(void)
+{
     csr_set(sie, 1u << IRQ_S_TIMER);
 }
 

@@ -97,17 +97,35 @@ void irq_timer(void)
     stats.timer_traps++;
 }
 
+/* The compare value last programmed. Programming costs an MMIO write
+ * (M-mode) or an SBI call (S-mode), and QEMU wakes its I/O thread each time
+ * a guest timer becomes its earliest; a transfer waits for the same
+ * millisecond deadline many times over, so it is programmed once. A value
+ * already reached keeps its interrupt pending until the next one is
+ * programmed, so wfi still returns at once for it. */
+static struct {
+    int valid;
+    uint64_t ticks;
+} armed;
+
 void board_wait(uint64_t deadline_ms)
 {
     uint64_t per_ms = board_ticks_hz() / 1000u;
     uint64_t t = deadline_ms > UINT64_MAX / per_ms ? UINT64_MAX : deadline_ms * per_ms;
-    hw_timer_arm(t);
+    if (!armed.valid || armed.ticks != t) {
+        hw_timer_set(t);
+        armed.valid = 1;
+        armed.ticks = t;
+    }
+    hw_timer_enable();
     /* With the global enable off, wfi still returns once an interrupt is
      * both pending and locally enabled (privileged spec §3.3.3); the caller
      * then unmasks and the trap runs. It may also return early: callers
      * loop. */
+    uint64_t i = board_instret();
     __asm__ volatile("wfi" ::: "memory");
     stats.wfi++;
+    stats.wfi_instret += board_instret() - i;
 }
 
 void board_irq_stats(struct board_irq_stats *out)
@@ -117,6 +135,7 @@ void board_irq_stats(struct board_irq_stats *out)
     out->other_claims = stats.other_claims;
     out->timer_traps = stats.timer_traps;
     out->wfi = stats.wfi;
+    out->wfi_instret = stats.wfi_instret;
 }
 
 void irq_fatal(const char *what, uint64_t cause, uint64_t epc, uint64_t tval)

@@ -57,7 +57,7 @@ struct slot {
 };
 
 static void irq_report(void);
-static bool poll_once(void);
+static bool poll_once(uint64_t now);
 
 static void fail(const char *step, const char *reason)
 {
@@ -123,14 +123,15 @@ static void on_irq(void *ctx)
     (void)ns_irq(ctx);
 }
 
-/* One ns_poll. True when it took a whole RX budget from an interface: more
- * frames may be waiting, and the device will not interrupt again for
- * frames it already announced, so the caller polls again before sleeping. */
-static bool poll_once(void)
+/* One ns_poll at now. True when it took a whole RX budget from an
+ * interface: more frames may be waiting, and the device will not interrupt
+ * again for frames it already announced, so the caller polls again before
+ * sleeping. */
+static bool poll_once(uint64_t now)
 {
     struct ns_counters a, b;
     ns_counters(&ns, &a);
-    (void)ns_poll(&ns, board_now_ms());
+    (void)ns_poll(&ns, now);
     ns_counters(&ns, &b);
     return b.rx_frames[NS_IF_VIRT0] - a.rx_frames[NS_IF_VIRT0] >= RX_BUDGET ||
            b.rx_frames[NS_IF_LO] - a.rx_frames[NS_IF_LO] >= RX_BUDGET;
@@ -142,15 +143,18 @@ static bool poll_once(void)
  * or an interrupt. Interrupts are masked from the check to the wfi, so one
  * that comes after ns_poll looked at the ring cannot be missed: either its
  * trap already ran (ns_irq_pending), or it is pending and wfi returns at
- * once; the unmask then lets its trap run.
+ * once; the unmask then lets its trap run. The clock is read once a round
+ * (in M-mode each read is an MMIO access QEMU serialises with its I/O
+ * thread): a deadline that passed meanwhile arms a timer that is pending
+ * at once, and wfi returns at once.
  */
 static bool run_until(bool (*done)(void), uint64_t end_ms)
 {
     for (;;) {
-        bool more = poll_once();
+        uint64_t now = board_now_ms();
+        bool more = poll_once(now);
         if (done())
             return true;
-        uint64_t now = board_now_ms();
         if (now >= end_ms)
             return false;
         if (more)
@@ -159,7 +163,7 @@ static bool run_until(bool (*done)(void), uint64_t end_ms)
         if (deadline > end_ms)
             deadline = end_ms;
         board_irq_mask();
-        if (!ns_irq_pending(&ns) && deadline > board_now_ms())
+        if (!ns_irq_pending(&ns))
             board_wait(deadline);
         board_irq_unmask();
     }
@@ -351,7 +355,7 @@ static void irq_report(void)
 static void irq_check(void)
 {
     struct irq_snap s;
-    (void)poll_once(); /* take whatever arrived since the last step */
+    (void)poll_once(board_now_ms()); /* take whatever arrived since the last step */
     irq_snapshot(&s);
     irq_print(&s);
     const char *why = NULL;
