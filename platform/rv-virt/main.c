@@ -4,8 +4,9 @@
  * device, then runs the bring-up sequence through the netstack (sequence):
  * lo up, DHCP on the wire against QEMU's slirp, a ping on lo and one of the
  * gateway (or, when the server offered no router, of the server itself),
- * then DHCP again in the in-process stub mode. It prints the same marker
- * lines as `nx-net up`, and then the irq marker.
+ * the TFTP fetch bootargs ask for (fetch.h; none without tftp=), then DHCP
+ * again in the in-process stub mode. It prints the same marker lines as
+ * `nx-net up`, the fetch's, and then the irq marker.
  *
  * Interrupts are taken as traps. The device's PLIC source is attached to
  * this hart's context (board_irq_attach); the trap claims, calls on_irq
@@ -24,6 +25,7 @@
 #include "board.h"
 #include "dhcp-stub/dhcp_server.h"
 #include "fdt.h"
+#include "fetch.h"
 #include "netstack/netstack.h"
 #include "virtio-net/virtio_net.h"
 
@@ -43,6 +45,8 @@ static struct dhcp_server stub; /* the in-process stub server, for the second ru
 #define PING_TIMEOUT_MS 5000u
 #define RX_BUDGET 64u /* ns_config's rx_budget default */
 
+static struct fetch_req fetch; /* from bootargs */
+
 static struct {
     int bound;
     struct ns_event lease;
@@ -59,7 +63,8 @@ struct slot {
 static void irq_report(void);
 static bool poll_once(uint64_t now);
 
-static void fail(const char *step, const char *reason)
+/* A FAIL marker in two halves, for steps that add details to the line. */
+static void fail_begin(const char *step, const char *reason)
 {
     if (st.irq_attached)
         irq_report();
@@ -67,8 +72,20 @@ static void fail(const char *step, const char *reason)
     board_puts(step);
     board_puts(" FAIL reason=");
     board_puts(reason);
+}
+
+static void fail_end(void) __attribute__((noreturn));
+static void fail_end(void)
+{
     board_puts("\n");
     board_exit(1);
+}
+
+static void fail(const char *step, const char *reason) __attribute__((noreturn));
+static void fail(const char *step, const char *reason)
+{
+    fail_begin(step, reason);
+    fail_end();
 }
 
 /* The device tree first (bounded walk), then the eight fixed slots. */
@@ -269,9 +286,10 @@ static void ping(uint32_t dst, const char *step)
  * The bring-up sequence proper, on a stack already up in wire mode with its
  * interrupt attached: lo, DHCP against whatever server is on the link, a
  * ping on lo and one of the gateway, then DHCP again against the in-process
- * stub. It reaches the board only through the console (board_put*), the
- * clock (board_now_ms) and run_until, so it can move out of this image as
- * it is. Returns the clock (board_ticks) at the wire lease.
+ * stub, with the fetch between the two. It reaches the board only through
+ * the console (board_put*), the clock (board_now_ms, board_ticks) and
+ * run_until, so it can move out of this image as it is. Returns the clock (board_ticks) at the wire
+ * lease.
  */
 static uint64_t sequence(void)
 {
@@ -287,6 +305,19 @@ static uint64_t sequence(void)
      * DHCP server's own address (10.0.2.2), which slirp answers. */
     uint32_t gw = (st.lease.have & NS_HAVE_ROUTER) ? st.lease.gw : st.lease.server;
     ping(gw, "net gw ping");
+
+    /* The file bootargs ask for, from the DHCP server (slirp's TFTP server
+     * is the same 10.0.2.2), on this stack while the lease holds. */
+    if (fetch.want) {
+        const char *why = fetch_run(&ns, st.lease.server, &fetch, run_until);
+        if (why) {
+            fail_begin("tftp", why);
+            fetch_print_failure();
+            fail_end();
+        }
+    } else {
+        board_puts("tftp: nothing to fetch (no tftp= in bootargs)\n");
+    }
 
     /* The in-process stub: frames never leave the host struct. */
     stack_up(NS_DHCP_STUB);
@@ -385,6 +416,9 @@ int rv_main(const void *fdt)
     struct slot s;
     uint64_t t0 = board_ticks();
     board_puts("rvnet rv-virt bring-up\n");
+    const char *why = fetch_setup(fdt, &fetch);
+    if (why)
+        fail("bootargs", why);
     if (find_net(fdt, &s) != 0)
         fail("virtionet", "no-device");
     struct vnet_ops ops;
