@@ -19,6 +19,7 @@ tests=(
     qemu-system-data                               # its OpenSBI (-bios default) for the S-mode image
     opensbi                                        # fw_jump: OpenSBI's boot-hart lottery, -smp 4
     tshark                                         # every pcap checked by a dissector
+    python3                                        # qemu-test.sh: the TFTP files and their CRC-32
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run; qemu-riscv64 too
     file
@@ -39,7 +40,8 @@ bench)
         valgrind                                   # P1/P5: callgrind instruction counts
         qemu-system-misc                           # P4: qemu-system-riscv64
         liblwip-dev                                # P1/P2: lwIP beside rvnet
-        u-boot-qemu                                # P4: U-Boot's dhcp beside rvnet
+        u-boot-qemu                                # P4, P7: U-Boot's dhcp and tftpboot beside rvnet
+        python3                                    # P7: the file, its CRC-32, the profile
     )
     cross=()
     ;;

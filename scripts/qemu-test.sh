@@ -10,7 +10,17 @@
 #     virtio-rng and virtio-blk devices, with -smp 2 and a MAC that is not
 #     the default, M-mode and S-mode in turn;
 #   - the S-mode image under OpenSBI's boot lottery (Debian's opensbi
-#     fw_jump, -smp 4), until a hart other than 0 has won it.
+#     fw_jump, -smp 4), until a hart other than 0 has won it;
+#   - the TFTP fetch from slirp's TFTP server (-netdev user,...,tftp=DIR,
+#     what to fetch in -append, which QEMU puts in /chosen/bootargs): a
+#     small file on the four main runs, a file over 4 MiB at the largest
+#     blksize slirp grants (asked 1468, granted 1428) in all four modes, a
+#     file over 32 MiB at blksize 512 whose block numbers wrap past 65535
+#     (M-mode legacy and S-mode modern), and a missing file and a file over
+#     the image's limit, which must fail by name with QEMU exiting 1. The
+#     files are generated deterministically (SHAKE-128 of a seed) in
+#     BUILD_DIR/qemu/tftp; the image's size and CRC-32 are checked against
+#     python3's zlib.crc32 of the file.
 # Each boot is checked for its marker lines in order (the irq marker: the
 # device's interrupt taken as traps, the hart woken from wfi), QEMU's exit
 # code, the captured link with tshark, the MAC the frames carry, and that
@@ -38,6 +48,43 @@ image_s=$build/platform/rv-virt/rvnet-rv-virt-s.elf
 fw_jump=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 # A tiny disk for the virtio-blk devices beside the net device.
 head -c 4096 /dev/zero >"$out/tiny.img"
+
+# The files slirp's TFTP server serves: NAME SIZE SEED, SHAKE-128 of the
+# seed (the same bytes on every machine), written once per size; prints the
+# file's CRC-32 (zlib's, the image's) as 8 hex digits.
+tftpdir=$out/tftp
+mkdir -p "$tftpdir"
+command -v python3 >/dev/null || { echo "qemu-test: python3 is needed (scripts/deps.sh installs it)" >&2; exit 1; }
+tftp_file() {
+    python3 - "$tftpdir/$1" "$2" "$3" <<'PY'
+import hashlib, os, sys, zlib
+path, size, seed = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+if not os.path.exists(path) or os.path.getsize(path) != size:
+    with open(path + ".new", "wb") as f:
+        f.write(hashlib.shake_128(("rvnet qemu-test " + seed).encode()).digest(size))
+    os.replace(path + ".new", path)
+with open(path, "rb") as f:
+    print("%08x" % zlib.crc32(f.read()))
+PY
+}
+small_size=5000
+big_size=$((4 * 1024 * 1024 + 1234))
+wrap_size=$((33 * 1024 * 1024 + 1000))
+small_crc=$(tftp_file small.bin $small_size small)
+big_crc=$(tftp_file big.bin $big_size big)
+wrap_crc=$(tftp_file wrap.bin $wrap_size wrap)
+rm -f "$tftpdir/missing.bin"
+# The marker of a fetch of NAME (SIZE bytes, CRC) at block size BLK: the
+# blocks are SIZE / BLK + 1 (the last one short, possibly empty).
+tftp_ok() {
+    echo "~SELFTEST: tftp ok file=$1 size=$2 crc32=0x$3 blocks=$(($2 / $4 + 1)) blksize=$4 ms=[0-9]+"
+}
+
+# What the next run_ok fetches: its -append (none: nothing asked) and the
+# marker that must follow the gateway ping; and whether its link is dumped.
+fetch_args=""
+fetch_marker="tftp: nothing to fetch (no tftp= in bootargs)"
+dump=1
 
 # Boots one image: NAME MODE then QEMU arguments. MODE m: the M-mode image,
 # -bios none; s: the S-mode image, -bios default (QEMU's OpenSBI); sj: the
@@ -102,9 +149,12 @@ run_ok() {
     done
     [ $# -gt 0 ] && shift && after=("$@")
     [ "$ver" = modern ] && args+=(-global virtio-mmio.force-legacy=false)
+    [ -n "$fetch_args" ] && args+=(-append "$fetch_args")
+    local dumpdev=()
+    [ "$dump" = 1 ] && dumpdev=(-object filter-dump,id=d0,netdev=n0,file="$pcap")
     boot "$name" "$mode" "${args[@]}" \
-        -device virtio-net-device,netdev=n0,mac="$mac" -netdev user,id=n0,restrict=on \
-        -object filter-dump,id=d0,netdev=n0,file="$pcap" "${after[@]}"
+        -device virtio-net-device,netdev=n0,mac="$mac" -netdev user,id=n0,restrict=on,tftp="$tftpdir" \
+        "${dumpdev[@]}" "${after[@]}"
     local mmio irq
     mmio=$(printf '0x%08x' $((0x10001000 + slot * 0x1000)))
     irq=$((1 + slot))
@@ -124,6 +174,7 @@ run_ok() {
         "netstack: virt0 dhcp addr=10.0.2.15/24 gw=none dns=none"
         "SELFTEST: net lo ping ok"
         "SELFTEST: net gw ping ok"
+        "$fetch_marker"
         "netstack: virt0 dhcp-stub addr=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3"
         "~SELFTEST: irq ok traps=[1-9][0-9]* wfi=[1-9][0-9]*"
         "SELFTEST: done"
@@ -157,18 +208,48 @@ run_ok() {
     # Every frame from the image carries the device's MAC, and every frame
     # the wire delivered to it was handled: the counts on the link match the
     # image's own (vnet_counters, which irq_check matched to the netstack's).
+    # Runs without a dump (the 33 MiB fetch: 135,000 frames) keep only the
+    # image's own check (irq_check: every frame delivered was handled).
     local tx rx wire_tx wire_rx
     tx=$(sed -n 's/^virtionet: tx \([0-9]*\) frames, rx \([0-9]*\) frames.*/\1/p' "$out/$name.log")
     rx=$(sed -n 's/^virtionet: tx \([0-9]*\) frames, rx \([0-9]*\) frames.*/\2/p' "$out/$name.log")
-    read -r wire_tx wire_rx < <(tshark -r "$pcap" -T fields -e eth.src 2>/dev/null |
-        awk -v m="$mac" '{ if ($1 == m) t++; else r++ } END { print t + 0, r + 0 }')
+    if [ "$dump" = 1 ]; then
+        read -r wire_tx wire_rx < <(tshark -r "$pcap" -T fields -e eth.src 2>/dev/null |
+            awk -v m="$mac" '{ if ($1 == m) t++; else r++ } END { print t + 0, r + 0 }')
+    else
+        wire_tx=$tx wire_rx=$rx
+    fi
     if [ -z "$tx" ] || [ "$tx" -eq 0 ] || [ "$tx" != "$wire_tx" ] || [ "$rx" != "$wire_rx" ]; then
         echo "qemu-test: $name: image tx $tx rx $rx, link from $mac $wire_tx, to it $wire_rx" >&2
         return 1
     fi
-    awk -v a="$t0" -v b="$tdhcp" -v n="$name" -v l="${irqline#irq: }" -v t="$tx" -v r="$rx" 'BEGIN {
-        printf "qemu-test: %s: ok, exit 0; lease %.1f ms after QEMU start; tx %s rx %s on the link; %s\n",
-            n, (b - a) * 1000, t, r, l }'
+    local fetched
+    fetched=$(grep -m1 '^tftp: .* MiB/s' "$out/$name.log" | sed 's/^tftp: //' || true)
+    [ -n "$fetched" ] && fetched="; $fetched"
+    local where="on the link"
+    [ "$dump" = 1 ] || where="(no dump)"
+    awk -v a="$t0" -v b="$tdhcp" -v n="$name" -v l="${irqline#irq: }" -v t="$tx" -v r="$rx" \
+        -v w="$where" -v f="$fetched" 'BEGIN {
+        printf "qemu-test: %s: ok, exit 0; lease %.1f ms after QEMU start; tx %s rx %s %s; %s%s\n",
+            n, (b - a) * 1000, t, r, w, l, f }'
+}
+
+# One fetch that must fail: NAME MODE VIRTIO BOOTARGS, then the markers in
+# order, the last one the FAIL marker (the reason, the server's message);
+# QEMU must exit 1.
+run_fetch_fail() {
+    local name=$1 mode=$2 ver=$3 bootargs=$4 args=()
+    shift 4
+    [ "$ver" = modern ] && args+=(-global virtio-mmio.force-legacy=false)
+    boot "$name" "$mode" "${args[@]}" -append "$bootargs" \
+        -device virtio-net-device,netdev=n0,mac=02:00:00:00:00:01 \
+        -netdev user,id=n0,restrict=on,tftp="$tftpdir"
+    markers_in_order "$name" "$@"
+    if [ "$rc" -ne 1 ]; then
+        echo "qemu-test: $name: a failing fetch made qemu exit $rc, not 1; log: $out/$name.log" >&2
+        return 1
+    fi
+    echo "qemu-test: $name: $(grep -m1 '^SELFTEST: .* FAIL' "$out/$name.log"), qemu exit 1, as it must"
 }
 
 # One failing run: NAME MODE; no network device, so the image must say so
@@ -186,6 +267,10 @@ run_fail() {
 
 check_link=1
 mac=02:00:00:00:00:01
+# The four main runs fetch a small file (four blocks), so tshark's full
+# check sees the TFTP exchange too.
+fetch_args="tftp=small.bin"
+fetch_marker=$(tftp_ok small.bin $small_size "$small_crc" 1428)
 run_ok m-legacy m legacy 7 $mac
 run_ok m-modern m modern 7 $mac
 run_ok s-legacy s legacy 7 $mac
@@ -194,6 +279,39 @@ run_fail m-fail m
 run_fail s-fail s
 
 check_link=0
+t_fetch=$EPOCHREALTIME
+# Over 4 MiB at the largest block slirp grants, in all four modes.
+fetch_args="tftp=big.bin blksize=1468"
+fetch_marker=$(tftp_ok big.bin $big_size "$big_crc" 1428)
+run_ok tftp-m-legacy m legacy 7 $mac
+run_ok tftp-m-modern m modern 7 $mac
+run_ok tftp-s-legacy s legacy 7 $mac
+run_ok tftp-s-modern s modern 7 $mac
+# Over 32 MiB at 512-byte blocks: block 65535 is followed by block 0 (ACK
+# 65535, then ACK 0); one legacy and one modern run, one per mode.
+fetch_args="tftp=wrap.bin blksize=512"
+fetch_marker=$(tftp_ok wrap.bin $wrap_size "$wrap_crc" 512)
+dump=0
+run_ok tftp-wrap-m-legacy m legacy 7 $mac
+run_ok tftp-wrap-s-modern s modern 7 $mac
+dump=1
+# Refused by the server (ERROR 1, its message kept) and by the image's own
+# limit (tsize in the OACK over maxsize: ERROR 3 before any data).
+not_found='SELFTEST: tftp FAIL reason=not-found file=missing.bin bytes=0 server-error=1 server-msg="File not found"'
+run_fetch_fail tftp-missing-m m modern "tftp=missing.bin" "virtionet: ready" "SELFTEST: net gw ping ok" \
+    "$not_found"
+run_fetch_fail tftp-missing-s s legacy "tftp=missing.bin" "virtionet: ready" "SELFTEST: net gw ping ok" \
+    "$not_found"
+run_fetch_fail tftp-too-big-m m legacy "tftp=big.bin maxsize=1000000" "virtionet: ready" \
+    "SELFTEST: net gw ping ok" "SELFTEST: tftp FAIL reason=too-big file=big.bin bytes=0"
+# A value bootargs cannot hold fails the boot before anything else.
+run_fetch_fail tftp-bad-bootargs-m m legacy "console=x tftp=big.bin blksize=7" \
+    "rvnet rv-virt bring-up" "SELFTEST: bootargs FAIL reason=bad-blksize"
+awk -v a="$t_fetch" -v b="$EPOCHREALTIME" 'BEGIN { printf "qemu-test: the fetch runs took %.1f s\n", b - a }'
+
+# The other runs ask for nothing: the bring-up without a fetch.
+fetch_args=""
+fetch_marker="tftp: nothing to fetch (no tftp= in bootargs)"
 
 # N other virtio devices, virtio-rng and virtio-blk in turn, into $devs.
 fillers() {
