@@ -15,6 +15,7 @@
 #ifndef RVNET_PLATFORM_BOARD_H
 #define RVNET_PLATFORM_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,17 @@ unsigned board_plic_context(void);
  */
 typedef void (*board_irq_fn)(void *ctx);
 int board_irq_attach(uint32_t src, board_irq_fn fn, void *ctx);
+
+/*
+ * Turns the attached source off and on at the PLIC (its enable bit in this
+ * hart's context), for a caller that polls the device for a while. With
+ * the source on, a pending interrupt the hart has masked still makes
+ * QEMU's TCG stop at every translated block and take its big lock, the
+ * one its I/O thread needs to deliver the next frame (the fetch ran at a
+ * third of its speed that way). What the device raised meanwhile traps
+ * once the source is on again.
+ */
+void board_irq_source(bool on);
 void board_irq_mask(void);
 void board_irq_unmask(void);
 void board_wait(uint64_t deadline_ms);

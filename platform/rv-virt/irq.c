@@ -23,7 +23,8 @@
 static struct {
     unsigned long hart;
     unsigned ctx;
-    uint32_t src; /* the attached source, 0: none */
+    uint32_t src;    /* the attached source, 0: none */
+    uint32_t enable; /* its enable word with the source's bit set */
     board_irq_fn fn;
     void *fn_ctx;
 } irq;
@@ -68,9 +69,18 @@ int board_irq_attach(uint32_t src, board_irq_fn fn, void *ctx)
     w32(PLIC_PRIORITY(src), 1);
     w32(PLIC_THRESHOLD(irq.ctx), 0);
     uintptr_t en = PLIC_ENABLE(irq.ctx, src);
-    w32(en, r32(en) | (1u << (src % 32u)));
+    irq.enable = r32(en) | (1u << (src % 32u));
+    w32(en, irq.enable);
     hw_ext_enable();
     return 0;
+}
+
+void board_irq_source(bool on)
+{
+    /* One write, from the word kept at attach: nothing else in this
+     * context's enable word changes after it (PLIC spec v1.0.0 §5). */
+    if (irq.src)
+        w32(PLIC_ENABLE(irq.ctx, irq.src), on ? irq.enable : irq.enable & ~(1u << (irq.src % 32u)));
 }
 
 void irq_external(void)
