@@ -151,6 +151,7 @@ run_ok() {
     [ "$ver" = modern ] && args+=(-global virtio-mmio.force-legacy=false)
     [ -n "$fetch_args" ] && args+=(-append "$fetch_args")
     local dumpdev=()
+    # shellcheck disable=SC2054 # the commas are QEMU option syntax
     [ "$dump" = 1 ] && dumpdev=(-object filter-dump,id=d0,netdev=n0,file="$pcap")
     boot "$name" "$mode" "${args[@]}" \
         -device virtio-net-device,netdev=n0,mac="$mac" -netdev user,id=n0,restrict=on,tftp="$tftpdir" \
