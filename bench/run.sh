@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every rvnet benchmark (P1..P6) and its side-by-side comparison in one
+# Runs every rvnet benchmark (P1..P7) and its side-by-side comparison in one
 # go, so the ratios come from the same minutes on the same machine, then
 # prints one table and writes the same rows as JSON. bench/README.md says
 # what each number means.
@@ -11,7 +11,8 @@
 #   QEMU_TIMEOUT=N   hard limit in seconds per boot (default 30)
 #
 # It installs what it lacks (scripts/deps.sh bench: liblwip-dev, u-boot-qemu,
-# valgrind, QEMU, the riscv64 toolchain and picolibc), builds into its own
+# valgrind, QEMU, the riscv64 toolchain and picolibc; python3 for P7's
+# files and profile), builds into its own
 # directories (build/bench-host: Release host build; build/bench-rv: the
 # riscv64 MinSizeRel target build; build/bench-size: the bench-only size
 # images; build/bench-lwip: the lwIP program) and keeps raw outputs,
@@ -196,7 +197,7 @@ s=$(img_ro "$sizedir/size-nostub.elf")
 what="that bench image whole (frontend, netstack, lo, DHCP client on the wire; start.S, board.c, main, libc)"
 row P2 "$what: text+rodata, B" "$s" "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 s=$(img_ro "$image")
-row P2 "rv-virt bring-up image as is (both DHCP modes, pings, FDT walk): text+rodata, B" "$s" \
+row P2 "rv-virt bring-up image as is (both DHCP modes, pings, FDT walk, TFTP fetch): text+rodata, B" "$s" \
     "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 for v in nostub; do
     {
@@ -214,13 +215,15 @@ done
 # --- P3: static RAM ------------------------------------------------------------
 # Every data/bss symbol of the image with its size; the packet buffers are the
 # frontend's DMA block, lo's slots, the ARP hold frames and the netstack's one
-# TX frame (NS_FRAME_MAX bytes inside struct ns_host).
+# TX frame (NS_FRAME_MAX bytes inside struct ns_host), and in the rv-virt
+# image the fetch's UDP queue and receive buffer (platform/rv-virt/fetch.c).
 say "P3: static RAM"
 ram_split() { # image: prints total packet other
     riscv64-unknown-elf-nm -S -t d "$1" | awk '
         NF == 4 && $3 ~ /^[bBdDsSgGvV]$/ {
             sz = $2 + 0; total += sz
             if ($4 == "dma" || $4 == "lo_slots" || $4 == "arp_hold") pkt += sz
+            if ($4 == "fetch_slots" || $4 == "fetch_rxbuf") pkt += sz
             if ($4 == "ns") pkt += 1514
         }
         END { print total, pkt, total - pkt }'
@@ -234,7 +237,7 @@ done
 read -r tot pkt oth < <(ram_split "$image")
 stack=$(riscv64-unknown-elf-size -A "$image" | awk '$1 == ".stack" { print $2 }')
 row P3 "rv-virt image, static RAM beyond packet buffers, B" "$oth" "<= 2048" "$(le "$oth" 2048)" \
-    "packet buffers $pkt of $tot (DMA block, lo slots, ARP hold, TX frame); stack $stack not counted" "-"
+    "packet buffers $pkt of $tot (DMA block, lo slots, ARP hold, TX frame, the fetch's UDP queue and receive buffer); stack $stack not counted" "-"
 read -r tot pkt oth < <(ram_split "$sizedir/size-nostub.elf")
 row P3 "bench size image (wire DHCP only), static RAM beyond packet buffers, B" "$oth" "<= 2048" \
     "$(le "$oth" 2048)" "packet buffers $pkt of $tot" "-"
@@ -272,7 +275,9 @@ boot_ms() { # log marker until feed qemu-args... : prints ms to the marker and t
         awk -v a="$t0" -v b="$t1" -v f="$tf" 'BEGIN { printf "%.1f %.1f\n", (b - a) * 1000, (f - a) * 1000 }'
     fi
 }
-median() { tr ' ' '\n' | grep -v '^-$' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The run lists start with a space: empty words (and "-", a boot that never
+# got there) are not values.
+median() { tr ' ' '\n' | grep -v -e '^-$' -e '^$' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 uboot=/usr/lib/u-boot/qemu-riscv64/u-boot.bin
 ubootv=$(strings "$uboot" | grep -o 'U-Boot 20[0-9][0-9]\.[0-9]*[^ ]*' | head -n 1)
 ubootv=${ubootv:-U-Boot}
@@ -331,6 +336,176 @@ while read -r ver bytes _frames fps mps r; do
     row P6 "$ver, $bytes-byte frames: frames/s" "$fps" ">= $target" "$(ge "$fps" "$target")" \
         "memcpy of the same bytes: $mps /s" "$r"
 done <"$out/bench_virtio.txt"
+
+# --- P7: a 16 MiB file over TFTP from slirp, rvnet's image beside U-Boot ------
+# The same QEMU command line for both (qemu_common, slirp's TFTP server
+# serving $p7dir), the same file, boots interleaved, median of QEMU_RUNS.
+# Each prints its own rate, from its first request to its last byte; the
+# wall time is from starting QEMU to the console line with that rate. rvnet:
+# -append "tftp=FILE" (the image asks blksize 1468); U-Boot: "setenv
+# tftpblocksize 1468" (its default too). slirp grants both 1428 and has no
+# windowsize. Every run's file is checked: the image's CRC-32 marker and
+# U-Boot's crc32 command against python3's zlib.crc32.
+p7dir=$out/tftp
+p7file=p7-16m.bin
+p7size=$((16 * 1024 * 1024))
+p7blocks=$((p7size / 1428 + 1))
+mkdir -p "$p7dir"
+p7crc=$(python3 - "$p7dir" "$p7file" "$p7size" <<'PY'
+import hashlib, os, sys, zlib
+d, name, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = hashlib.shake_128(b"rvnet bench P7").digest(size)
+for n, b in ((name, data), ("p7-256k.bin", data[:256 * 1024])):
+    p = os.path.join(d, n)
+    if not os.path.exists(p) or os.path.getsize(p) != len(b):
+        with open(p, "wb") as f:
+            f.write(b)
+print("%08x" % zlib.crc32(data))
+PY
+) || die "P7: could not write the files in $p7dir (python3)"
+# shellcheck disable=SC2054 # the commas are QEMU option syntax
+qemu_p7=(-display none -serial stdio -monitor none -M virt -m 256M
+    -device virtio-net-device,netdev=n0,mac=02:00:00:00:00:01
+    -netdev user,id=n0,restrict=on,tftp="$p7dir")
+p7_uboot="setenv autoload no; setenv tftpblocksize 1468; dhcp; tftpboot 0x84000000 $p7file; crc32 0x84000000 0x$(printf '%x' "$p7size")"
+# A rate as printed ("62.72 MiB/s"; U-Boot's "47.1 MiB/s", "900 KiB/s") in MiB/s.
+p7_rate() {
+    awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[KMG]iB\/s/) { v = $(i - 1); u = substr($i, 1, 1)
+             if (u == "K") v /= 1024; if (u == "G") v *= 1024; printf "%.2f\n", v; exit } }'
+}
+: >"$out/p7-runs.txt"
+say "P7: 16 MiB over TFTP from slirp, rvnet image and U-Boot's tftpboot, $qemu_runs boots each, interleaved"
+for mode in legacy modern; do
+    extra=()
+    [ "$mode" = modern ] && extra=(-global virtio-mmio.force-legacy=false)
+    rv_rates="" ub_rates="" rv_walls="" ub_walls=""
+    for i in $(seq 1 "$qemu_runs"); do
+        log=$out/qemu-p7-rvnet-$mode-$i.log
+        read -r t _ < <(boot_ms "$log" " MiB/s (first request to last byte" "SELFTEST: tftp" "" \
+            "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file" "${extra[@]}")
+        grep -q " SELFTEST: tftp ok file=$p7file size=$p7size crc32=0x$p7crc blocks=$p7blocks blksize=1428 " "$log" ||
+            die "P7: the rvnet image did not fetch $p7file whole at blksize 1428 (log: $log)"
+        rv_rates="$rv_rates $(grep -m1 ' tftp: .* MiB/s (first request' "$log" | p7_rate)"
+        rv_walls="$rv_walls $t"
+        log=$out/qemu-p7-uboot-$mode-$i.log
+        read -r t _ < <(boot_ms "$log" "iB/s" "==>" "x\n$p7_uboot\n" "${qemu_p7[@]}" -bios "$uboot" "${extra[@]}")
+        { grep -q "Bytes transferred = $p7size " "$log" && grep -q "==> $p7crc" "$log"; } ||
+            die "P7: U-Boot did not fetch $p7file whole (log: $log)"
+        ub_rates="$ub_rates $(grep -m1 'iB/s' "$log" | p7_rate)"
+        ub_walls="$ub_walls $t"
+    done
+    rv_med=$(echo "$rv_rates" | median)
+    ub_med=$(echo "$ub_rates" | median)
+    r=$(ratio "$rv_med" "$ub_med")
+    echo "P7 $mode rvnet:$rv_rates MiB/s (QEMU start to last byte:$rv_walls ms); U-Boot:$ub_rates MiB/s (QEMU start to last byte:$ub_walls ms)" >>"$out/p7-runs.txt"
+    row P7 "TFTP read of 16 MiB from slirp (-netdev user,tftp=), blksize 1428 (1468 asked), no window, $mode: rvnet image, MiB/s first request to last byte, median of $qemu_runs (runs:$rv_rates; QEMU start to last byte $(echo "$rv_walls" | median) ms)" \
+        "$rv_med" ">= 1.5 x U-Boot" "$(ge "$r" 1.5)" \
+        "$ubootv (Debian) tftpboot, -bios u-boot.bin: $ub_med MiB/s (runs:$ub_rates; QEMU start to last byte $(echo "$ub_walls" | median) ms)" "$r"
+done
+
+# P7's profile, outside the medians (bench/README.md reads it).
+# (1) Guest instructions per block under -icount shift=0, where instret
+#     counts instructions and virtual time is instructions: rvnet's from its
+#     counters line ((instret - in-wfi) / blocks); U-Boot never sleeps, so
+#     its own time there is its instruction count. Both include their
+#     polling while the next block is on its way.
+# (2) The same for rvnet per function: one boot fetching 256 KiB with
+#     -d in_asm,exec,nochain (each translated block's instructions, each
+#     block run), summed per symbol of the image, from tftp_client_start
+#     to ns_udp_close.
+# (3) Each QEMU thread's CPU time per block (/proc/PID/task/*/schedstat
+#     read at the console line before the transfer and at the rate line),
+#     with -name p7,debug-threads=on so the threads carry names: "CPU
+#     0/TCG" runs the guest (TCG code, MMIO emulation), the main loop runs
+#     slirp, the virtio-net TX bottom half and the RX path.
+p7p=$out/profiles/p7
+mkdir -p "$p7p"
+log=$p7p/icount-rvnet.log
+boot_ms "$log" " MiB/s (first request" "SELFTEST: tftp" "" "${qemu_p7[@]}" -icount shift=0 \
+    -bios none -kernel "$image" -append "tftp=$p7file" >/dev/null
+p7_rv_ins=$(sed -n 's/.* tftp: retransmits=.* instret=\([0-9]*\) in-wfi=\([0-9]*\).*/\1 \2/p' "$log" |
+    awk -v b="$p7blocks" '{ printf "%.0f\n", ($1 - $2) / b }')
+log=$p7p/icount-uboot.log
+boot_ms "$log" "iB/s" "==>" "x\n$p7_uboot\n" "${qemu_p7[@]}" -icount shift=0 -bios "$uboot" >/dev/null
+p7_ub_ins=$(grep -m1 'iB/s' "$log" | p7_rate | awk -v s="$p7size" -v b="$p7blocks" '{ if ($1 > 0) printf "%.0f\n", s / ($1 * 1048576) * 1e9 / b }')
+riscv64-unknown-elf-nm -n --defined-only "$image" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$p7p/syms.txt"
+boot_ms "$p7p/exec-console.log" " MiB/s (first request" "SELFTEST: tftp" "" "${qemu_p7[@]}" \
+    -bios none -kernel "$image" -append "tftp=p7-256k.bin" -d in_asm,exec,nochain -D "$p7p/exec.log" >/dev/null
+p7_small_blocks=$((256 * 1024 / 1428 + 1))
+python3 - "$p7p/syms.txt" "$p7p/exec.log" "$p7_small_blocks" >"$p7p/per-function.txt" <<'PY' || die "P7: the exec log could not be read"
+import bisect, collections, re, sys
+syms = [(int(a, 16), n) for a, n in (l.split() for l in open(sys.argv[1]))]
+addrs = [a for a, _ in syms]
+name = lambda pc: syms[bisect.bisect_right(addrs, pc) - 1][1]
+start = next(a for a, n in syms if n == "tftp_client_start")
+stop = next(a for a, n in syms if n == "ns_udp_close")
+size, cur, on, per, total = {}, None, False, collections.Counter(), 0
+ins = re.compile(r"^0x([0-9a-f]{16}):  ")
+run = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+for line in open(sys.argv[2], errors="replace"):
+    if line.startswith("IN:"):
+        cur = None
+        continue
+    m = ins.match(line)
+    if m:
+        pc = int(m.group(1), 16)
+        cur = pc if cur is None else cur
+        size[cur] = size.get(cur, 0) + 1 if cur != pc else 1
+        continue
+    m = run.match(line)
+    if m:
+        pc = int(m.group(1), 16)
+        on = on or pc == start
+        if pc == stop:
+            break
+        if on:
+            per[name(pc)] += size.get(pc, 0)
+            total += size.get(pc, 0)
+b = int(sys.argv[3])
+print("%7.0f  all of it, instructions per block (%d blocks)" % (total / b, b))
+for f, c in per.most_common(14):
+    print("%7.0f  %4.1f%%  %s" % (c / b, 100.0 * c / total, f))
+PY
+rm -f "$p7p/exec.log"
+# One boot with the threads' CPU time read at two console lines: LOG FROM TO
+# UNTIL FEED qemu-args...; prints "thread cpu-us/block runqueue-us/block
+# switches/block" lines.
+p7_threads() {
+    local log=$1 from=$2 to=$3 until=$4 feed=$5 line a="" b="" qemu
+    shift 5
+    : >"$log"
+    coproc P7Q { exec timeout -k 2 "$qemu_timeout" qemu-system-riscv64 -name p7,debug-threads=on "$@" 2>&1; }
+    local qpid=$P7Q_PID qin=${P7Q[1]} qout=${P7Q[0]}
+    [ -n "$feed" ] && printf '%b' "$feed" >&"$qin"
+    snap() { for t in /proc/"$qemu"/task/*; do
+        printf '%s|%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(cat "$t/schedstat" 2>/dev/null)"; done; }
+    while IFS= read -r -u "$qout" line; do
+        printf '%s\n' "${line%$'\r'}" >>"$log"
+        qemu=${qemu:-$(pgrep -P "$qpid" qemu-system-ris | head -n 1)}
+        [ -z "$a" ] && [[ $line == *"$from"* ]] && a=$(snap)
+        [ -n "$a" ] && [ -z "$b" ] && [[ $line == *"$to"* ]] && b=$(snap)
+        [[ $line == *"$until"* ]] && break
+    done
+    kill "$qpid" 2>/dev/null || true
+    wait "$qpid" 2>/dev/null || true
+    [ -n "$b" ] || return 0
+    awk -F'|' -v blocks="$p7blocks" 'NR == FNR { split($2, s, " "); r[$1] += s[1]; w[$1] += s[2]; n[$1] += s[3]; next }
+        { split($2, s, " "); r2[$1] += s[1]; w2[$1] += s[2]; n2[$1] += s[3] }
+        END { for (t in r2) if (r2[t] - r[t] > 1e6)
+            printf "  %-16s CPU %6.2f us/block, waiting for a CPU %5.2f us/block, %.2f switches/block\n",
+                t, (r2[t] - r[t]) / 1e3 / blocks, (w2[t] - w[t]) / 1e3 / blocks, (n2[t] - n[t]) / blocks }' \
+        <(echo "$a") <(echo "$b")
+}
+{
+    echo "P7 rvnet (legacy), threads from the gateway ping to the rate line:"
+    p7_threads "$p7p/threads-rvnet.log" "SELFTEST: net gw ping ok" " MiB/s (first request" "SELFTEST: tftp" "" \
+        "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file"
+    grep -m1 '^tftp: .* MiB/s' "$p7p/threads-rvnet.log" | sed 's/^/  /'
+    echo "P7 U-Boot (legacy), threads from 'Load address' to the rate line:"
+    p7_threads "$p7p/threads-uboot.log" "Load address:" "iB/s" "==>" "x\n$p7_uboot\n" \
+        "${qemu_p7[@]}" -bios "$uboot"
+    grep -m1 'iB/s' "$p7p/threads-uboot.log" | tr -d '#\t' | sed 's/^ */  /'
+} >"$p7p/threads.txt"
 
 # --- the table and the JSON ---------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -417,16 +592,33 @@ per_iter() { # callgrind_annotate output: "instructions-per-iteration function" 
     echo '```'
     echo "P4: where each boot's time goes after the first console line, ms (from the stamped consoles)"
     echo '```'
-    for f in "$out"/qemu-rvnet-*.log; do
+    for f in "$out"/qemu-rvnet-[lm]*.log; do
         awk -v n="$(basename "$f" .log)" 'NR == 1 { s = $1 } / netstack: lo up$/ { l = $1 }
             / netstack: virt0 dhcp addr=/ && !d { d = $1 }
             END { printf "%-20s first line to lo up %5.1f, lo up to lease (DHCP with slirp) %5.1f\n", n, (l - s) * 1000, (d - l) * 1000 }' "$f"
     done
-    for f in "$out"/qemu-uboot-*.log; do
+    for f in "$out"/qemu-uboot-[lm]*.log; do
         awk -v n="$(basename "$f" .log)" '/ Core: / { c = $1 } / Flash: / { fl = $1 } / => dhcp$/ { d = $1 }
             / DHCP client bound/ { b = $1 }
             END { printf "%-20s Core: to Flash: %5.1f, dhcp command to bound %5.1f\n", n, (fl - c) * 1000, (b - d) * 1000 }' "$f"
     done
+    echo '```'
+    echo "P7: every boot, MiB/s as each prints it (build/bench-out/qemu-p7-*.log has each console, stamped)"
+    echo '```'
+    cat "$out/p7-runs.txt"
+    echo '```'
+    echo "P7: guest instructions per block under -icount shift=0 (build/bench-out/profiles/p7)"
+    echo '```'
+    echo "rvnet image: ${p7_rv_ins:--} (instret minus its part in wfi, its polling for the next block included, over $p7blocks blocks)"
+    echo "U-Boot: ${p7_ub_ins:--} (its own time under -icount, polling included, over $p7blocks blocks)"
+    echo '```'
+    echo "P7: the rvnet image's instructions per block by function (-d in_asm,exec,nochain, 256 KiB)"
+    echo '```'
+    cat "$p7p/per-function.txt"
+    echo '```'
+    echo "P7: each QEMU thread's CPU time per block (schedstat; one more boot each, not in the medians)"
+    echo '```'
+    cat "$p7p/threads.txt"
     echo '```'
 } >"$out/profiles.md"
 
