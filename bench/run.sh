@@ -382,7 +382,7 @@ for mode in legacy modern; do
     for i in $(seq 1 "$qemu_runs"); do
         log=$out/qemu-p7-rvnet-$mode-$i.log
         read -r t _ < <(boot_ms "$log" " MiB/s (first request to last byte" "SELFTEST: tftp" "" \
-            "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file" "${extra[@]}")
+            "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file spin=300" "${extra[@]}")
         grep -q " SELFTEST: tftp ok file=$p7file size=$p7size crc32=0x$p7crc blocks=$p7blocks blksize=1428 " "$log" ||
             die "P7: the rvnet image did not fetch $p7file whole at blksize 1428 (log: $log)"
         rv_rates="$rv_rates $(grep -m1 ' tftp: .* MiB/s (first request' "$log" | p7_rate)"
@@ -422,7 +422,7 @@ p7p=$out/profiles/p7
 mkdir -p "$p7p"
 log=$p7p/icount-rvnet.log
 boot_ms "$log" " MiB/s (first request" "SELFTEST: tftp" "" "${qemu_p7[@]}" -icount shift=0 \
-    -bios none -kernel "$image" -append "tftp=$p7file" >/dev/null
+    -bios none -kernel "$image" -append "tftp=$p7file spin=300" >/dev/null
 p7_rv_ins=$(sed -n 's/.* tftp: retransmits=.* instret=\([0-9]*\) in-wfi=\([0-9]*\).*/\1 \2/p' "$log" |
     awk -v b="$p7blocks" '{ printf "%.0f\n", ($1 - $2) / b }')
 log=$p7p/icount-uboot.log
@@ -499,7 +499,7 @@ p7_threads() {
 {
     echo "P7 rvnet (legacy), threads from the gateway ping to the rate line:"
     p7_threads "$p7p/threads-rvnet.log" "SELFTEST: net gw ping ok" " MiB/s (first request" "SELFTEST: tftp" "" \
-        "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file"
+        "${qemu_p7[@]}" -bios none -kernel "$image" -append "tftp=$p7file spin=300"
     grep -m1 '^tftp: .* MiB/s' "$p7p/threads-rvnet.log" | sed 's/^/  /'
     echo "P7 U-Boot (legacy), threads from 'Load address' to the rate line:"
     p7_threads "$p7p/threads-uboot.log" "Load address:" "iB/s" "==>" "x\n$p7_uboot\n" \

@@ -10,8 +10,9 @@
  * until the CRC-32 is taken, after the clock has stopped. The socket is
  * drained completely after every wake-up, and the ACK goes out
  * (ns_udp_send kicks the device at once) before the image looks at
- * anything else. Then the image polls the stack for the next block, a
- * bounded number of times, before it sleeps in wfi (FETCH_SPIN). (Receiving straight into the
+ * anything else. Then the image sleeps in wfi until the next block's
+ * interrupt, or, with spin=N in bootargs, first polls the stack for it up
+ * to N times (fetch.h). (Receiving straight into the
  * region, the header on the 4 bytes before the block's place and put back after, saves one of the
  * three copies: about 300 of 10,000 instructions a block, measured, for
  * a coupling between the socket and the region; not done.)
@@ -29,9 +30,6 @@ extern uint8_t __fetch_start[], __fetch_end[];
 #define FETCH_BLKSIZE 1468u /* tftp_client_config_defaults' 1500-byte-MTU block */
 #define FETCH_DEPTH 4u /* one block in flight (slirp has no window), and room for a duplicate */
 #define FETCH_PORT_BASE 49152u /* the dynamic range, RFC 6335 §6 */
-/* Polls of the stack after an ACK before sleeping: some tens of µs on
- * QEMU, longer than slirp takes to answer (bench/README.md, P7). */
-#define FETCH_SPIN 300u
 
 /* 8-aligned, as ns_dgram's data is: the copies in and out run by words. */
 static struct ns_dgram fetch_slots[FETCH_DEPTH] __attribute__((aligned(8))); /* the queue */
@@ -106,6 +104,10 @@ const char *fetch_parse(const char *args, size_t len, uint64_t limit, struct fet
             if (!dec(val, p, &v) || v < TFTP_BLKSIZE_MIN || v > TFTP_BLKSIZE_MAX)
                 return "bad-blksize";
             req->blksize = (uint16_t)v;
+        } else if (word_is(w, eq, "spin")) {
+            if (!dec(val, p, &v) || v > FETCH_SPIN_MAX)
+                return "bad-spin";
+            req->spin = (uint16_t)v;
         } else if (word_is(w, eq, "maxsize")) {
             if (!dec(val, p, &v) || v > limit)
                 return "bad-maxsize";
@@ -303,14 +305,15 @@ const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_re
         send_queued(ns, now);
         if (finished())
             break;
-        /* The answer to an ACK comes within microseconds: poll for it,
-         * the device's source off, before going to sleep. Sleeping at
-         * once cost two thread wake-ups in QEMU per block, and on an idle
-         * host each of those is a wake-up of an idle CPU: the transfer
-         * ran at 26 MiB/s instead of 68 (bench/README.md, P7). */
-        if (!arrived()) {
+        /* With spin=N, poll for the answer to the ACK, the device's
+         * source off, before going to sleep: it comes within microseconds,
+         * and sleeping at once costs two thread wake-ups in QEMU per block
+         * (on an idle host each is a wake-up of an idle CPU: 26 MiB/s
+         * instead of 68, bench/README.md P7). Off by default: the image
+         * waits for the network asleep in wfi. */
+        if (req->spin && !arrived()) {
             board_irq_source(false);
-            for (unsigned i = 0; i < FETCH_SPIN && !arrived(); i++)
+            for (unsigned i = 0; i < req->spin && !arrived(); i++)
                 (void)ns_poll(ns, now);
             board_irq_source(true);
         }

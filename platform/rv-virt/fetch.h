@@ -14,6 +14,13 @@
  *                  a 1500-byte MTU; slirp grants at most 1428)
  *   maxsize=N      the largest file accepted, bytes (default and ceiling:
  *                  the region's size)
+ *   spin=N         after each ACK, poll the stack up to N times (the
+ *                  device's interrupt source off) before sleeping in wfi;
+ *                  0..FETCH_SPIN_MAX, default 0: the image sleeps at once
+ *                  and only a trap wakes it. A busy poll, like Linux's
+ *                  SO_BUSY_POLL: it spends the hart to save QEMU two thread
+ *                  wake-ups per block, and is what bench/run.sh P7 uses
+ *                  (spin=300), beside U-Boot, which always polls.
  *
  * Other words of the command line are left alone; a bad value fails the
  * boot (SELFTEST: bootargs FAIL reason=bad-blksize, ...). The image
@@ -47,7 +54,10 @@ struct fetch_req {
     char name[TFTP_FILENAME_MAX + 1];
     uint16_t blksize;
     uint64_t max_size; /* never above the region's size */
+    uint16_t spin;     /* polls after each ACK before sleeping; 0: none */
 };
+
+#define FETCH_SPIN_MAX 10000u
 
 /*
  * Reads and checks bootargs from the device tree (none is no fetch) and

@@ -15,8 +15,7 @@
  * wfi until the device's interrupt or the timer, set to the stack's next
  * deadline and never later than the step's own timeout, wakes it. No
  * pending bit is looked at, and no loop spins while the network is quiet
- * (the fetch polls for a few tens of µs after each ACK, when the next
- * block is due: fetch.c).
+ * (unless the command line asks the fetch for spin=N: fetch.h).
  * The irq marker checks it happened: device interrupts taken as traps,
  * wfi wake-ups, and every frame the frontend delivered handled.
  */
