@@ -99,7 +99,10 @@ static uint8_t r8(void *ctx, uint32_t off)
 static void barrier(void *ctx, enum vnet_barrier kind)
 {
     (void)ctx;
-    /* Device memory and MMIO are both ordered by the I/O bits of fence. */
+    /* The rings are in RAM, ordered by fence's r and w bits; the registers
+     * are I/O, ordered by its i and o bits. WRITE and READ only separate
+     * ring accesses: ow and ir (Linux's wmb and rmb) include the w and r
+     * they need. FULL also orders the register accesses around them. */
     switch (kind) {
     case VNET_BARRIER_WRITE:
         __asm__ volatile("fence ow, ow" ::: "memory");

@@ -4,8 +4,9 @@
  * buffers pre-posted from a slab, TX through fixed slots, and the interrupt
  * handler. The driver only moves buffers; no protocol logic lives here.
  *
- * DMA block layout (offsets from the caller's 4096-aligned block):
- *   RX ring | pad to 4096 | TX ring | pad to 64 | RX slab | TX slab
+ * DMA block layout (offsets from the caller's block, aligned to
+ * cfg.legacy_align in the device's address space):
+ *   RX ring | pad to legacy_align | TX ring | pad to 64 | RX slab | TX slab
  * Ring offsets are computed for the configured queue sizes and the legacy
  * alignment, the larger of the two layouts, so the same block serves a
  * modern device or a device whose QueueNumMax cuts a queue shorter.
@@ -39,16 +40,6 @@ void vnet_config_defaults(struct vnet_config *cfg)
     memcpy(cfg->mac, mac, sizeof(mac));
 }
 
-static bool is_pow2(uint32_t v)
-{
-    return v != 0 && (v & (v - 1u)) == 0;
-}
-
-static size_t align_up(size_t v, size_t a)
-{
-    return (v + a - 1u) & ~(a - 1u);
-}
-
 /* Offsets of the four parts of the DMA block for cfg; false for a bad cfg. */
 struct dma_plan {
     size_t rx_ring, tx_ring, rx_slab, tx_slab, total;
@@ -57,10 +48,10 @@ struct dma_plan {
 static bool plan_dma(const struct vnet_config *cfg, struct dma_plan *p)
 {
     struct vnet_vq_layout rx, tx;
-    if (!is_pow2(cfg->rx_queue_size) || cfg->rx_queue_size < 2u || !is_pow2(cfg->tx_queue_size) ||
-        cfg->tx_queue_size < 2u)
+    if (!vnet_is_pow2(cfg->rx_queue_size) || cfg->rx_queue_size < 2u ||
+        !vnet_is_pow2(cfg->tx_queue_size) || cfg->tx_queue_size < 2u)
         return false;
-    if (!is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_DMA_ALIGN)
+    if (!vnet_is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_DMA_ALIGN)
         return false;
     if (cfg->rx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_MAX_FRAME ||
         cfg->tx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_HLEN || cfg->reset_polls == 0)
@@ -69,8 +60,8 @@ static bool plan_dma(const struct vnet_config *cfg, struct dma_plan *p)
         vnet_vq_layout(cfg->tx_queue_size, cfg->legacy_align, &tx) != VNET_OK)
         return false;
     p->rx_ring = 0;
-    p->tx_ring = align_up(rx.total, cfg->legacy_align);
-    p->rx_slab = align_up(p->tx_ring + tx.total, VNET_SLAB_ALIGN);
+    p->tx_ring = vnet_align_up(rx.total, cfg->legacy_align);
+    p->rx_slab = vnet_align_up(p->tx_ring + tx.total, VNET_SLAB_ALIGN);
     p->tx_slab = p->rx_slab + (size_t)cfg->rx_queue_size * cfg->rx_buf_size;
     p->total = p->tx_slab + (size_t)cfg->tx_queue_size * cfg->tx_buf_size;
     return true;
@@ -182,8 +173,9 @@ static uint64_t rx_buf_pa(const struct vnet_dev *dev, uint16_t id)
 }
 
 /* Posts every RX buffer that is not in flight. A buffer's header bytes are
- * zeroed first: without MRG_RXBUF the device need not write num_buffers,
- * and stale bytes must not look like data (VIRTIO-NOTES trap 7). */
+ * zeroed first: virtio 1.2 §5.1.6.4.1 has the device set num_buffers to 1
+ * without MRG_RXBUF, but QEMU 7.2 (and vhost-net) leave those two bytes as
+ * they were, and stale bytes must not look like data. */
 static unsigned refill_rx(struct vnet_dev *dev)
 {
     unsigned n = 0;

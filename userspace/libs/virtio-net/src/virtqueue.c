@@ -13,19 +13,10 @@
 #include "virtio-net/virtqueue.h"
 #include "vnet_internal.h"
 
-static bool is_pow2(uint32_t v)
-{
-    return v != 0 && (v & (v - 1u)) == 0;
-}
-
-static size_t align_up(size_t v, size_t a)
-{
-    return (v + a - 1u) & ~(a - 1u);
-}
-
 int vnet_vq_layout(uint16_t size, uint32_t used_align, struct vnet_vq_layout *out)
 {
-    if (!out || !is_pow2(size) || size > VNET_QUEUE_MAX || !is_pow2(used_align) || used_align < 4u)
+    if (!out || !vnet_is_pow2(size) || size > VNET_QUEUE_MAX || !vnet_is_pow2(used_align) ||
+        used_align < 4u)
         return VNET_ERR_INVAL;
     struct vnet_vq_layout l;
     l.desc_off = 0;
@@ -33,7 +24,7 @@ int vnet_vq_layout(uint16_t size, uint32_t used_align, struct vnet_vq_layout *ou
     /* avail: flags, idx, ring[size], used_event (virtio 1.2 §2.7.6). The used
      * ring starts at the next multiple of the alignment; the spec's legacy
      * ALIGN macro is not used because of its off-by-one. */
-    l.used_off = align_up(l.avail_off + 6u + 2u * (size_t)size, used_align);
+    l.used_off = vnet_align_up(l.avail_off + 6u + 2u * (size_t)size, used_align);
     /* used: flags, idx, {id, len}[size], avail_event (virtio 1.2 §2.7.8). */
     l.total = l.used_off + 6u + 8u * (size_t)size;
     *out = l;

@@ -5,9 +5,21 @@
 #ifndef VIRTIO_NET_VNET_INTERNAL_H
 #define VIRTIO_NET_VNET_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "virtio-net/virtqueue.h"
+
+static inline bool vnet_is_pow2(uint32_t v)
+{
+    return v != 0 && (v & (v - 1u)) == 0;
+}
+
+/* v rounded up to a multiple of a, a power of two. */
+static inline size_t vnet_align_up(size_t v, size_t a)
+{
+    return (v + a - 1u) & ~(a - 1u);
+}
 
 /* Split virtqueue structures (virtio 1.2 §2.7.5, §2.7.6, §2.7.8). */
 struct vnet_desc {
@@ -36,7 +48,8 @@ struct vnet_used {
 
 /*
  * Ring fields are little-endian on a modern device and in the guest's own
- * byte order on a legacy one (virtio 1.2 §2.4.3 and §7.4 legacy notes). On a
+ * byte order on a legacy one (virtio 1.2 §2.7.3, "Legacy Interfaces: A Note
+ * on Virtqueue Endianness"; §2.4.3 in virtio 1.0). On a
  * little-endian host both are the identity; on a big-endian host only the
  * modern layout swaps.
  */

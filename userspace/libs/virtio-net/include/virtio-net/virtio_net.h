@@ -14,7 +14,8 @@
  * an error and a counter, never an out-of-bounds access.
  *
  * Storage: the caller provides the struct and one block of DMA memory of
- * vnet_dma_size() bytes, aligned to 4096 bytes in the device's address space.
+ * vnet_dma_size() bytes, 16-byte aligned in the CPU's view and aligned to
+ * cfg.legacy_align (4096 by default) in the device's address space.
  * No call allocates, blocks forever, or aborts.
  */
 #ifndef VIRTIO_NET_VIRTIO_NET_H
