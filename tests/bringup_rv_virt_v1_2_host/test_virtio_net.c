@@ -110,6 +110,44 @@ static void test_mac_from_device_or_fallback(void **state)
     }
 }
 
+/* The accessors show what init learnt, on both versions, and follow the
+ * state through BROKEN and a reset; NULL reads as nothing. */
+static void test_accessors(void **state)
+{
+    (void)state;
+    static const uint8_t qemu_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = open_h(v, NULL);
+        memcpy(h->fake.cfg.mac, qemu_mac, 6);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_DOWN);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_READY);
+        assert_ptr_equal(vnet_mac(&h->dev), h->dev.mac);
+        assert_memory_equal(vnet_mac(&h->dev), qemu_mac, 6);
+        assert_int_equal(vnet_version(&h->dev), v);
+        uint64_t offered = v == 2 ? FAKE_VNET_QEMU_MODERN_FEATURES : FAKE_VNET_QEMU_LEGACY_FEATURES;
+        assert_int_equal(vnet_features_offered(&h->dev), offered);
+        assert_int_equal(vnet_features_negotiated(&h->dev),
+                         F(MAC) | F(STATUS) | (v == 2 ? F(VERSION_1) : F(ANY_LAYOUT)));
+        assert_true(vnet_link_up(&h->dev));
+        fake_vnet_set_link(&h->fake, false);
+        assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
+        assert_false(vnet_link_up(&h->dev));
+        fake_vnet_needs_reset(&h->fake);
+        assert_int_equal(vnet_irq(&h->dev, NULL), VNET_ERR_NEEDS_RESET);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_BROKEN);
+        assert_int_equal(vnet_reset(&h->dev), VNET_OK);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_DOWN);
+        close_h(h);
+    }
+    assert_int_equal(vnet_state(NULL), VNET_STATE_DOWN);
+    assert_null(vnet_mac(NULL));
+    assert_int_equal(vnet_features_offered(NULL), 0);
+    assert_int_equal(vnet_features_negotiated(NULL), 0);
+    assert_int_equal(vnet_version(NULL), 0);
+    assert_false(vnet_link_up(NULL));
+}
+
 /* An ops wrapper that counts writes, to prove some paths touch nothing,
  * and can swallow one kind of barrier, to prove the fake's barrier model
  * turns a missing barrier into a failure. */
@@ -899,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_init_legacy_qemu_features),
         cmocka_unit_test(test_init_modern_qemu_features),
         cmocka_unit_test(test_mac_from_device_or_fallback),
+        cmocka_unit_test(test_accessors),
         cmocka_unit_test(test_probe_rejects_without_touching),
         cmocka_unit_test(test_probe_bad_magic),
         cmocka_unit_test(test_modern_requires_version_1),

@@ -36,7 +36,7 @@ int ns_init(struct ns_host *ns, const struct ns_config *cfg)
             memset(cfg->arp_hold, 0, cfg->arp_n * sizeof(*cfg->arp_hold));
     }
     struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
-    memcpy(v->mac, cfg->virt0 ? cfg->virt0->mac : cfg->mac, sizeof(v->mac));
+    memcpy(v->mac, cfg->virt0 ? vnet_mac(cfg->virt0) : cfg->mac, sizeof(v->mac));
     v->up = true;
     struct ns_iface *lo = &ns->ifs[NS_IF_LO];
     lo->addr = NS_LOOPBACK_ADDR;
@@ -145,7 +145,7 @@ int ns_poll(struct ns_host *ns, uint64_t now_ms)
         (void)vnet_tx_reclaim(dev, NULL);
     /* What arrived first: a reply already here must not lose the race
      * against its own retransmission timer. */
-    if (dev && dev->state != VNET_STATE_DOWN) {
+    if (dev && vnet_state(dev) != VNET_STATE_DOWN) {
         int rc = vnet_rx_poll(dev, ns->cfg.rx_budget, rx_virt0, ns, NULL);
         if (rc != VNET_OK) {
             ns->cnt.dev_errors++;

@@ -131,6 +131,7 @@ enum vnet_state {
     VNET_STATE_BROKEN, /* the device broke the protocol; vnet_reset then vnet_init */
 };
 
+/* One device. Every field is private; use the functions below. */
 struct vnet_dev {
     struct vnet_mmio mmio; /* ops, version, accumulated Status */
     struct vnet_config cfg;
@@ -210,6 +211,24 @@ int vnet_irq(struct vnet_dev *dev, uint32_t *bits);
 
 /* A snapshot of every counter, the per-queue used-ring stats included. */
 void vnet_counters(const struct vnet_dev *dev, struct vnet_counters *out);
+
+/*
+ * The device as the frontend sees it. Valid from vnet_init on (a device
+ * vnet_init refused reads as DOWN, with what init had learnt by then); a
+ * NULL dev gives DOWN, NULL, 0 and false.
+ */
+enum vnet_state vnet_state(const struct vnet_dev *dev);
+/* The 6-byte MAC: the device's when VIRTIO_NET_F_MAC was negotiated, else
+ * cfg.mac. Points into dev. */
+const uint8_t *vnet_mac(const struct vnet_dev *dev);
+/* Device features as offered, and the subset the driver accepted
+ * (VNET_FEATURE(VNET_F_...) bits; vnet_features_str names them). */
+uint64_t vnet_features_offered(const struct vnet_dev *dev);
+uint64_t vnet_features_negotiated(const struct vnet_dev *dev);
+/* The virtio-mmio Version: 1 legacy, 2 modern. */
+uint32_t vnet_version(const struct vnet_dev *dev);
+/* The link status from config space (VIRTIO_NET_F_STATUS), else true. */
+bool vnet_link_up(const struct vnet_dev *dev);
 
 /* Human-readable negotiated feature names into buf ("MAC STATUS VERSION_1"). */
 size_t vnet_features_str(uint64_t features, char *buf, size_t cap);
