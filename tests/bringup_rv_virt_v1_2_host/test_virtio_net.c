@@ -157,18 +157,32 @@ struct counting {
     bool drop_barrier;
     enum vnet_barrier drop;
     unsigned dropped;
+    /* Status writes other than reset; from the status_or_from-th on (0:
+     * never), Status reads with status_or ORed in, as a device that set
+     * those bits would show it. */
+    unsigned status_writes, status_or_from;
+    uint32_t status_or;
+    /* The fake's DEVICE_NEEDS_RESET fault is armed just before the
+     * arm_at-th Status write (0: never), so it fires right after it. */
+    struct fake_vnet *fake;
+    unsigned arm_at;
 };
 
 static uint32_t c_read32(void *ctx, uint32_t off)
 {
     struct counting *c = ctx;
-    return c->inner.read32(c->inner.ctx, off);
+    uint32_t v = c->inner.read32(c->inner.ctx, off);
+    if (off == VNET_MMIO_STATUS && c->status_or_from && c->status_writes >= c->status_or_from)
+        v |= c->status_or;
+    return v;
 }
 
 static void c_write32(void *ctx, uint32_t off, uint32_t val)
 {
     struct counting *c = ctx;
     c->writes++;
+    if (off == VNET_MMIO_STATUS && val != 0 && ++c->status_writes == c->arm_at)
+        fake_vnet_fault(c->fake, FAKE_FAULT_NEEDS_RESET_ON_STATUS, 1);
     c->inner.write32(c->inner.ctx, off, val);
 }
 
@@ -206,6 +220,11 @@ static void counting_ops(struct counting *c, const struct vnet_ops *inner, struc
     c->writes = 0;
     c->drop_barrier = false;
     c->dropped = 0;
+    c->status_writes = 0;
+    c->status_or_from = 0;
+    c->status_or = 0;
+    c->fake = NULL;
+    c->arm_at = 0;
     *out = (struct vnet_ops){c_read32, c_write32, c_read16, c_read8, c_barrier, c_dma, c};
 }
 
@@ -281,13 +300,68 @@ static void test_features_ok_refused(void **state)
     assert_int_equal(vnet_harness_up(h), VNET_ERR_FEATURES);
     assert_false(h->fake.regs.status & VNET_STATUS_FEATURES_OK);
     assert_false(h->fake.regs.status & VNET_STATUS_DRIVER_OK);
-    /* Whether FAILED lands is not asserted here: the fake now drops, as
-     * QEMU 7.2 does, a FAILED written on top of the refused FEATURES_OK,
-     * and today's driver writes it from its own copy (which still holds
-     * FEATURES_OK). test_fake_qemu shows the device's side; the driver's
-     * fix (issue 12: Status from the read-back value) brings back
-     * assert_true(status & VNET_STATUS_FAILED) here. */
+    /* FAILED written on what the device shows (0x83), not on the driver's
+     * own idea of Status (0x8b, which QEMU drops whole: FAILED would never
+     * land and FEATURES_OK would be set again). */
+    assert_int_equal(h->fake.regs.status,
+                     VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_FAILED);
+    assert_int_equal(h->fake.violations, 0);
     close_h(h);
+}
+
+/* A device that fails (DEVICE_NEEDS_RESET) at each step of init: right
+ * after the driver's k-th Status write. The driver must never write a
+ * Status that clears the bit (virtio 1.2 §2.1.1), must not report success
+ * nor notify, and must leave FAILED set on top of what the device shows. */
+static void test_needs_reset_during_init(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        unsigned steps = v == 2 ? 4u : 3u; /* ACK, DRIVER, (FEATURES_OK,) DRIVER_OK */
+        for (unsigned k = 1; k <= steps; k++) {
+            struct vnet_harness *h = open_h(v, NULL);
+            struct counting c;
+            struct vnet_ops ops;
+            counting_ops(&c, &h->ops, &ops);
+            c.fake = &h->fake;
+            c.arm_at = k;
+            assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len),
+                             VNET_ERR_NEEDS_RESET);
+            uint32_t st = h->fake.regs.status;
+            assert_true(st & VNET_STATUS_NEEDS_RESET);
+            assert_true(st & VNET_STATUS_FAILED);
+            assert_int_equal(st & VNET_STATUS_DRIVER_OK, k == steps ? VNET_STATUS_DRIVER_OK : 0);
+            assert_int_equal(h->fake.violations, 0);
+            assert_int_equal(vnet_state(&h->dev), VNET_STATE_DOWN);
+            assert_int_equal(h->fake.q[0].notifies + h->fake.q[1].notifies, 0);
+            assert_int_equal(h->dev.cnt.needs_reset, 1);
+            /* A fresh init resets the device and works. */
+            assert_int_equal(vnet_harness_up(h), VNET_OK);
+            assert_int_equal(h->fake.violations, 0);
+            close_h(h);
+        }
+    }
+}
+
+/* A device whose Status shows FAILED (only the driver may set it) from
+ * the k-th write on: init stops there with VNET_ERR_BROKEN. */
+static void test_failed_shown_during_init(void **state)
+{
+    (void)state;
+    for (unsigned k = 1; k <= 4; k++) {
+        struct vnet_harness *h = open_h(2, NULL);
+        struct counting c;
+        struct vnet_ops ops;
+        counting_ops(&c, &h->ops, &ops);
+        c.status_or_from = k;
+        c.status_or = VNET_STATUS_FAILED;
+        assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len),
+                         VNET_ERR_BROKEN);
+        assert_int_equal(c.status_writes, k + 1); /* the k-th step, then FAILED */
+        assert_int_equal(h->fake.regs.status & VNET_STATUS_FAILED, VNET_STATUS_FAILED);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_DOWN);
+        close_h(h);
+    }
 }
 
 static void test_legacy_requires_any_layout(void **state)
@@ -942,6 +1016,8 @@ int main(void)
         cmocka_unit_test(test_probe_bad_magic),
         cmocka_unit_test(test_modern_requires_version_1),
         cmocka_unit_test(test_features_ok_refused),
+        cmocka_unit_test(test_needs_reset_during_init),
+        cmocka_unit_test(test_failed_shown_during_init),
         cmocka_unit_test(test_legacy_requires_any_layout),
         cmocka_unit_test(test_reset_that_never_finishes),
         cmocka_unit_test(test_queue_size_cut_to_device_max),

@@ -112,6 +112,21 @@ static int read_config(struct vnet_dev *dev)
     return VNET_ERR_CONFIG;
 }
 
+/* Status += bits (one step of virtio 1.2 §3.1.1), then what the device
+ * shows: 0 when the bits stuck and it set neither DEVICE_NEEDS_RESET nor
+ * FAILED; `refused` when it dropped them (a refused FEATURES_OK). */
+static int status_step(struct vnet_dev *dev, uint32_t bits, int refused)
+{
+    uint32_t s = vnet_mmio_status_add(&dev->mmio, bits);
+    if (s & VNET_STATUS_NEEDS_RESET) {
+        dev->cnt.needs_reset++;
+        return VNET_ERR_NEEDS_RESET;
+    }
+    if (s & VNET_STATUS_FAILED)
+        return VNET_ERR_BROKEN;
+    return (s & bits) == bits ? VNET_OK : refused;
+}
+
 static int negotiate(struct vnet_dev *dev)
 {
     dev->offered = vnet_mmio_device_features(&dev->mmio);
@@ -135,9 +150,9 @@ static int negotiate(struct vnet_dev *dev)
         /* virtio 1.2 §3.1.1 step 6: FEATURES_OK, then re-read it; the device
          * clears it when it cannot work with the subset. Legacy devices have
          * no FEATURES_OK. */
-        vnet_mmio_status_add(&dev->mmio, VNET_STATUS_FEATURES_OK);
-        if (!(vnet_mmio_status(&dev->mmio) & VNET_STATUS_FEATURES_OK))
-            return VNET_ERR_FEATURES;
+        int rc = status_step(dev, VNET_STATUS_FEATURES_OK, VNET_ERR_FEATURES);
+        if (rc != VNET_OK)
+            return rc;
     }
     /* The net header is 12 bytes whenever VERSION_1 is negotiated and 10 on
      * legacy without MRG_RXBUF (virtio 1.2 §5.1.6 and its legacy note). */
@@ -203,8 +218,11 @@ static void kick(struct vnet_dev *dev, struct vnet_vq *vq)
 
 static int fail(struct vnet_dev *dev, int rc)
 {
-    /* virtio 1.2 §3.1.1: tell the device the driver gave up. */
-    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_FAILED);
+    /* virtio 1.2 §3.1.1: tell the device the driver gave up, on top of
+     * what it shows (after a refused FEATURES_OK that is ACKNOWLEDGE |
+     * DRIVER: written from the driver's own copy, FEATURES_OK | FAILED
+     * would be dropped whole by QEMU and FAILED would never land). */
+    (void)vnet_mmio_status_add(&dev->mmio, VNET_STATUS_FAILED);
     dev->state = VNET_STATE_DOWN;
     return rc;
 }
@@ -242,16 +260,15 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
 
     /* virtio 1.2 §3.1.1 steps 1-3: reset, ACKNOWLEDGE, DRIVER. */
     rc = vnet_mmio_reset(&dev->mmio, cfg->reset_polls);
-    if (rc != VNET_OK)
-        return fail(dev, rc);
-    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_ACKNOWLEDGE);
-    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_DRIVER);
-
+    if (rc == VNET_OK)
+        rc = status_step(dev, VNET_STATUS_ACKNOWLEDGE, VNET_ERR_BROKEN);
+    if (rc == VNET_OK)
+        rc = status_step(dev, VNET_STATUS_DRIVER, VNET_ERR_BROKEN);
     /* Steps 4-6: features, FEATURES_OK. */
-    rc = negotiate(dev);
-    if (rc != VNET_OK)
-        return fail(dev, rc);
-    rc = read_config(dev);
+    if (rc == VNET_OK)
+        rc = negotiate(dev);
+    if (rc == VNET_OK)
+        rc = read_config(dev);
     if (rc != VNET_OK)
         return fail(dev, rc);
 
@@ -276,7 +293,10 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
     /* The published ring before the register write that lets the device
      * look at it. */
     ops->barrier(ops->ctx, VNET_BARRIER_FULL);
-    vnet_mmio_status_add(&dev->mmio, VNET_STATUS_DRIVER_OK);
+    /* A device that failed up to and at DRIVER_OK is not a working one. */
+    rc = status_step(dev, VNET_STATUS_DRIVER_OK, VNET_ERR_BROKEN);
+    if (rc != VNET_OK)
+        return fail(dev, rc);
     dev->state = VNET_STATE_READY;
     if (vnet_vq_notify_needed(&dev->rxq, ops)) {
         vnet_mmio_notify(&dev->mmio, VNET_RX_QUEUE);

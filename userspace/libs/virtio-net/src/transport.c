@@ -33,10 +33,9 @@ int vnet_mmio_probe(const struct vnet_ops *ops, struct vnet_mmio_info *info)
     return VNET_OK;
 }
 
-int vnet_mmio_reset(struct vnet_mmio *m, uint32_t polls)
+int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t polls)
 {
     m->ops.write32(m->ops.ctx, VNET_MMIO_STATUS, 0);
-    m->status = 0;
     for (uint32_t i = 0; i < polls; i++) {
         if (m->ops.read32(m->ops.ctx, VNET_MMIO_STATUS) == 0)
             return VNET_OK;
@@ -44,10 +43,16 @@ int vnet_mmio_reset(struct vnet_mmio *m, uint32_t polls)
     return VNET_ERR_RESET;
 }
 
-void vnet_mmio_status_add(struct vnet_mmio *m, uint32_t bits)
+uint32_t vnet_mmio_status_add(const struct vnet_mmio *m, uint32_t bits)
 {
-    m->status |= bits;
-    m->ops.write32(m->ops.ctx, VNET_MMIO_STATUS, m->status);
+    const struct vnet_ops *o = &m->ops;
+    uint32_t s = o->read32(o->ctx, VNET_MMIO_STATUS);
+    /* A device that failed gets no further step (virtio 1.2 §2.1.1: the
+     * driver SHOULD NOT rely on it), only the driver giving up. */
+    if ((s & (VNET_STATUS_NEEDS_RESET | VNET_STATUS_FAILED)) && !(bits & VNET_STATUS_FAILED))
+        return s;
+    o->write32(o->ctx, VNET_MMIO_STATUS, s | bits);
+    return o->read32(o->ctx, VNET_MMIO_STATUS);
 }
 
 uint32_t vnet_mmio_status(const struct vnet_mmio *m)

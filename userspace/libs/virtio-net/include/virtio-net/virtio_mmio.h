@@ -104,11 +104,11 @@ struct vnet_mmio_info {
  */
 int vnet_mmio_probe(const struct vnet_ops *ops, struct vnet_mmio_info *info);
 
-/* One virtio-mmio transport: the ops and what the driver wrote to Status. */
+/* One virtio-mmio transport. Status is not kept here: the device's value
+ * is the only one (see vnet_mmio_status_add). */
 struct vnet_mmio {
     struct vnet_ops ops;
     uint32_t version; /* 1 legacy, 2 modern */
-    uint32_t status;  /* accumulated Status bits written since the last reset */
 };
 
 /*
@@ -116,11 +116,18 @@ struct vnet_mmio {
  * (virtio 1.2 §2.4.2: the reset is complete only when Status reads 0).
  * Returns 0 or VNET_ERR_RESET.
  */
-int vnet_mmio_reset(struct vnet_mmio *m, uint32_t polls);
+int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t polls);
 
-/* ORs bits into Status, always writing the accumulated value: a Status
- * write never clears a bit (virtio 1.2 §3.1.1). */
-void vnet_mmio_status_add(struct vnet_mmio *m, uint32_t bits);
+/*
+ * Reads Status and writes it back with bits ORed in, as Linux's
+ * virtio_add_status does: the value written is the device's, so no write
+ * clears a bit, not even one the device set (virtio 1.2 §2.1.1: the driver
+ * MUST NOT clear a device status bit; QEMU stores what is written). A
+ * device that shows DEVICE_NEEDS_RESET or FAILED is written nothing but
+ * FAILED. Returns Status as read after the write (or the first read, when
+ * nothing was written): the caller checks that its bits stuck.
+ */
+uint32_t vnet_mmio_status_add(const struct vnet_mmio *m, uint32_t bits);
 
 /* Status as the device reports it now. */
 uint32_t vnet_mmio_status(const struct vnet_mmio *m);

@@ -48,8 +48,8 @@ enum vnet_err {
     VNET_ERR_USED_ID = -15,     /* the device returned an invalid used entry */
     VNET_ERR_USED_IDX = -16,    /* the device moved used->idx by more than the queue size */
     VNET_ERR_RX_LEN = -17,      /* the device reported an impossible RX length */
-    VNET_ERR_NEEDS_RESET = -18, /* the device set DEVICE_NEEDS_RESET */
-    VNET_ERR_BROKEN = -19,      /* the device broke the protocol earlier; reset it */
+    VNET_ERR_NEEDS_RESET = -18, /* the device set DEVICE_NEEDS_RESET (at init or later) */
+    VNET_ERR_BROKEN = -19,      /* the device broke the protocol (earlier, or a Status step) */
     VNET_ERR_CONFIG = -20,      /* config space kept changing while read */
 };
 
@@ -153,9 +153,14 @@ struct vnet_dev {
 /*
  * Resets the device and initialises it in the order of virtio 1.2 §3.1.1:
  * ACKNOWLEDGE, DRIVER, features, FEATURES_OK (re-read on modern), queues,
- * every RX buffer posted, DRIVER_OK, then the RX queue notified. On failure
- * the device is left with FAILED set (when it was touched at all) and the
- * error is returned. An empty slot returns VNET_ERR_NO_DEVICE and is not
+ * every RX buffer posted, DRIVER_OK, then the RX queue notified. Each
+ * Status step is written on top of what the device shows and read back: a
+ * device that sets DEVICE_NEEDS_RESET at any step, up to and including
+ * DRIVER_OK, fails init with VNET_ERR_NEEDS_RESET; one that shows FAILED or
+ * drops a step's bit, with VNET_ERR_BROKEN (a dropped FEATURES_OK:
+ * VNET_ERR_FEATURES). On failure the device is left with FAILED set on top
+ * of what it shows (when it was touched at all) and the error is returned,
+ * with no notification sent. An empty slot returns VNET_ERR_NO_DEVICE and is not
  * touched. The DMA block must hold vnet_dma_size(cfg) bytes, be 16-byte
  * aligned in the CPU's view and cfg->legacy_align-aligned in the device's
  * (ops->dma_addr), else VNET_ERR_MEM before any register is written.
