@@ -494,8 +494,11 @@ int vnet_irq(struct vnet_dev *dev, uint32_t *bits)
     /* Read, then acknowledge exactly what was read, then let the caller
      * process the rings (virtio 1.2 §4.2.3.4). Acknowledging after
      * processing would lose a notification raised in between; acknowledging
-     * more than was read would lose one raised after the read. */
-    uint32_t st = o->read32(o->ctx, VNET_MMIO_INTERRUPT_STATUS);
+     * more than was read would lose one raised after the read. Only bits 0
+     * and 1 are defined: the others are ignored and never written back
+     * (§4.2.2.2), and an interrupt without a defined bit is spurious. */
+    uint32_t st = o->read32(o->ctx, VNET_MMIO_INTERRUPT_STATUS) &
+                  (VNET_INT_USED_BUFFER | VNET_INT_CONFIG_CHANGE);
     if (st == 0) {
         dev->cnt.irqs_spurious++;
         return VNET_OK;

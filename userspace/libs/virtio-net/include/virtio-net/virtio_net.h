@@ -118,7 +118,7 @@ struct vnet_counters {
     uint64_t kicks;               /* QueueNotify writes */
     uint64_t kicks_suppressed;    /* notifications skipped: device set NO_NOTIFY */
     uint64_t irqs;                /* vnet_irq calls that found bits set */
-    uint64_t irqs_spurious;       /* vnet_irq calls that found InterruptStatus 0 */
+    uint64_t irqs_spurious;       /* vnet_irq calls that found neither defined bit (0, 1) */
     uint64_t config_changes;      /* config-change interrupts */
     uint64_t needs_reset;         /* DEVICE_NEEDS_RESET seen */
     struct vnet_vq_stats rxq;     /* used-ring misbehaviour on the RX queue (vnet_counters) */
@@ -205,12 +205,13 @@ int vnet_rx_poll(struct vnet_dev *dev, unsigned budget, vnet_rx_fn fn, void *ctx
                  unsigned *delivered);
 
 /*
- * The interrupt handler: reads InterruptStatus, acknowledges exactly those
- * bits, and on a config change re-reads the link status and checks for
- * DEVICE_NEEDS_RESET. It does not process the rings: call vnet_rx_poll and
- * vnet_tx_reclaim afterwards. *bits (may be NULL) gets what was
- * acknowledged; 0 means a spurious interrupt, which changes nothing but a
- * counter.
+ * The interrupt handler: reads InterruptStatus, acknowledges exactly the
+ * defined bits it shows (used buffer, config change; any other bit is
+ * ignored, virtio 1.2 §4.2.2.2), and on a config change re-reads the link
+ * status and checks for DEVICE_NEEDS_RESET. It does not process the rings:
+ * call vnet_rx_poll and vnet_tx_reclaim afterwards. *bits (may be NULL) gets
+ * what was acknowledged; 0 means a spurious interrupt, which changes nothing
+ * but a counter.
  */
 int vnet_irq(struct vnet_dev *dev, uint32_t *bits);
 
