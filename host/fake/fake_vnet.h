@@ -250,6 +250,12 @@ void fake_vnet_set_link(struct fake_vnet *f, bool up);
 /* Sets DEVICE_NEEDS_RESET and raises the config-change interrupt. */
 void fake_vnet_needs_reset(struct fake_vnet *f);
 
+/* A broken device: moves queue qi's used->idx on by n without writing any
+ * entry, so the driver would read the entries of the ring's previous lap
+ * as new ones; raises the interrupt. For the driver's bound on used->idx:
+ * it may move by at most the buffers the device holds (virtio 1.2 §2.7.8). */
+void fake_vnet_used_idx_move(struct fake_vnet *f, unsigned qi, uint16_t n);
+
 /* Raises interrupt bits as the device would (for tests of the handler). */
 void fake_vnet_raise(struct fake_vnet *f, uint32_t bits);
 

@@ -245,3 +245,13 @@ void fake_ring_publish(struct fake_vnet *f, unsigned qi, uint16_t before)
     if (!(fake_ld16(f, avail) & FAKE_AVAIL_F_NO_INTERRUPT))
         fake_raise_bits(f, VNET_INT_USED_BUFFER);
 }
+
+void fake_vnet_used_idx_move(struct fake_vnet *f, unsigned qi, uint16_t n)
+{
+    if (qi >= FAKE_QUEUES)
+        return;
+    struct fake_vnet_queue *q = &f->q[qi];
+    uint16_t before = q->used_idx;
+    q->used_idx = (uint16_t)(q->used_idx + n);
+    fake_ring_publish(f, qi, before);
+}

@@ -920,17 +920,42 @@ static void test_hostile_used_id_out_of_range(void **state)
     }
 }
 
+/* Four frames sent, the device holding three completions back (an
+ * out-of-order window of 4): the fourth send releases one, with the armed
+ * fault, while three more stay in flight, so the extra entry is within
+ * what the device may return and is judged entry by entry. */
+static void send_four_held(struct vnet_harness *h, enum fake_vnet_fault fault)
+{
+    h->fake.knobs.ooo_window = 4;
+    for (uint32_t s = 0; s < 3; s++)
+        send_one(h, s);
+    fake_vnet_fault(&h->fake, fault, 1);
+    send_one(h, 3);
+    assert_int_equal(h->fake.q[1].held_n, 3);
+}
+
+/* The rest of the held completions, then ordinary in-order completion. */
+static void release_held(struct vnet_harness *h)
+{
+    fake_vnet_flush(&h->fake);
+    unsigned n = 0;
+    assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(h->dev.txq.in_flight, 0);
+    h->fake.knobs.ooo_window = 0;
+}
+
 static void test_hostile_used_id_not_in_flight(void **state)
 {
     (void)state;
     struct vnet_harness *h = up_h(2, NULL);
-    fake_vnet_fault(&h->fake, FAKE_FAULT_USED_ID_UNPOSTED, 1);
-    send_one(h, 0);
+    send_four_held(h, FAKE_FAULT_USED_ID_UNPOSTED);
     unsigned n = 0;
     assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_ID);
     assert_int_equal(n, 1); /* the real completion still counts */
     assert_int_equal(h->dev.txq.stats.used_unposted, 1);
-    assert_int_equal(h->dev.txq.in_flight, 0);
+    assert_int_equal(h->dev.txq.in_flight, 3);
+    release_held(h);
     traffic_still_flows(h);
     close_h(h);
 }
@@ -940,14 +965,83 @@ static void test_hostile_duplicate_completion(void **state)
     (void)state;
     for (uint32_t v = 1; v <= 2; v++) {
         struct vnet_harness *h = up_h(v, NULL);
-        fake_vnet_fault(&h->fake, FAKE_FAULT_USED_DUPLICATE, 1);
-        send_one(h, 0);
+        send_four_held(h, FAKE_FAULT_USED_DUPLICATE);
         unsigned n = 0;
         assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_ID);
         assert_int_equal(n, 1);
         assert_int_equal(h->dev.txq.stats.used_duplicate, 1);
         assert_int_equal(h->dev.cnt.tx_completed, 1);
-        assert_int_equal(h->dev.txq.in_flight, 0);
+        assert_int_equal(h->dev.txq.in_flight, 3);
+        release_held(h);
+        traffic_still_flows(h);
+        close_h(h);
+    }
+}
+
+/* With a single buffer in flight, the same extra entry moves used->idx by
+ * two: more than the device holds, so the ring is broken, not skipped. */
+static void test_hostile_extra_entry_beyond_in_flight(void **state)
+{
+    (void)state;
+    static const enum fake_vnet_fault faults[] = {FAKE_FAULT_USED_DUPLICATE,
+                                                  FAKE_FAULT_USED_ID_UNPOSTED};
+    for (unsigned i = 0; i < 2; i++) {
+        struct vnet_harness *h = up_h(2, NULL);
+        fake_vnet_fault(&h->fake, faults[i], 1);
+        send_one(h, 0);
+        unsigned n = 9;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_IDX);
+        assert_int_equal(n, 0);
+        assert_int_equal(h->dev.txq.stats.used_idx_jump, 1);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_BROKEN);
+        close_h(h);
+    }
+}
+
+/* Issue 12's case: a full lap completed (used slots 0..15 name ids
+ * 0..15), then three frames the device holds (ids 0, 1, 2), then used->idx
+ * moved by 5 with no new entry. The five entries it covers are the last
+ * lap's, and three name buffers in flight: taken as completions, the next
+ * send would reuse a slot the device still owns. A move larger than what
+ * is in flight is a broken device: nothing consumed, ring broken. */
+static void test_hostile_used_idx_replays_last_lap(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = up_h(v, NULL);
+        uint8_t f[64];
+        for (uint32_t s = 0; s < 16; s++)
+            assert_int_equal(vnet_send_queue(&h->dev, f, tu_frame(f, s, 64)), VNET_OK);
+        assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
+        unsigned n = 0;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_OK);
+        assert_int_equal(n, 16);
+        h->fake.knobs.auto_complete_tx = false;
+        for (uint32_t s = 16; s < 19; s++)
+            assert_int_equal(vnet_send_queue(&h->dev, f, tu_frame(f, s, 64)), VNET_OK);
+        assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
+        assert_int_equal(h->fake.q[1].wait_n, 3);
+        fake_vnet_used_idx_move(&h->fake, 1, 5);
+        n = 9;
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_ERR_USED_IDX);
+        assert_int_equal(n, 0);
+        assert_int_equal(h->dev.txq.in_flight, 3);
+        assert_int_equal(h->dev.cnt.tx_completed, 16);
+        assert_int_equal(h->dev.txq.stats.used_idx_jump, 1);
+        assert_int_equal(vnet_state(&h->dev), VNET_STATE_BROKEN);
+        assert_int_equal(vnet_send(&h->dev, f, tu_frame(f, 19, 64)), VNET_ERR_BROKEN);
+        assert_int_equal(h->fake.violations, 0);
+        /* Exactly what is in flight is still a move the device may make. */
+        assert_int_equal(vnet_reset(&h->dev), VNET_OK);
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        h->fake.knobs.auto_complete_tx = false;
+        for (uint32_t s = 0; s < 3; s++)
+            assert_int_equal(vnet_send_queue(&h->dev, f, tu_frame(f, s, 64)), VNET_OK);
+        assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
+        fake_vnet_process(&h->fake, true);
+        assert_int_equal(vnet_tx_reclaim(&h->dev, &n), VNET_OK);
+        assert_int_equal(n, 3);
+        h->fake.knobs.auto_complete_tx = true;
         traffic_still_flows(h);
         close_h(h);
     }
@@ -1078,6 +1172,8 @@ int main(void)
         cmocka_unit_test(test_hostile_duplicate_completion),
         cmocka_unit_test(test_hostile_rx_lengths),
         cmocka_unit_test(test_hostile_used_idx_jump),
+        cmocka_unit_test(test_hostile_extra_entry_beyond_in_flight),
+        cmocka_unit_test(test_hostile_used_idx_replays_last_lap),
         cmocka_unit_test(test_hostile_needs_reset),
         cmocka_unit_test(test_hostile_descriptor_scribble),
     };

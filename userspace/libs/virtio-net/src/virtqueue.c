@@ -153,9 +153,13 @@ int vnet_vq_harvest(struct vnet_vq *vq, const struct vnet_ops *ops, unsigned bud
      * volatile access each call so the compiler cannot cache it. */
     uint16_t dev_idx = vnet_vq16(vq, *(volatile const uint16_t *)&used->idx);
     uint16_t pending = (uint16_t)(dev_idx - vq->last_used);
-    if (pending > vq->size) {
-        /* The device cannot have completed more than the ring holds: its
-         * index is garbage, and so may be everything behind it. */
+    /* The device holds what was published and not yet returned; it cannot
+     * have returned more (virtio 1.2 §2.7.8: one used entry per buffer made
+     * available). A bigger move names entries it never wrote, the last
+     * lap's among them, some naming buffers it still holds: the index is
+     * garbage, and so may be everything behind it. */
+    uint16_t held = (uint16_t)(vq->in_flight - (uint16_t)(vq->avail_idx - vq->avail_pub));
+    if (pending > held) {
         vq->stats.used_idx_jump++;
         vq->broken = true;
         return VNET_ERR_USED_IDX;

@@ -46,7 +46,7 @@ enum vnet_err {
     VNET_ERR_TOO_SHORT = -13,   /* frame shorter than an Ethernet header */
     VNET_ERR_BUSY = -14,        /* descriptor already in flight */
     VNET_ERR_USED_ID = -15,     /* the device returned an invalid used entry */
-    VNET_ERR_USED_IDX = -16,    /* the device moved used->idx by more than the queue size */
+    VNET_ERR_USED_IDX = -16,    /* the device moved used->idx by more than it holds */
     VNET_ERR_RX_LEN = -17,      /* the device reported an impossible RX length */
     VNET_ERR_NEEDS_RESET = -18, /* the device set DEVICE_NEEDS_RESET (at init or later) */
     VNET_ERR_BROKEN = -19,      /* the device broke the protocol (earlier, or a Status step) */

@@ -41,7 +41,7 @@ struct vnet_vq_stats {
     uint64_t used_id_range;  /* used id >= queue size */
     uint64_t used_unposted;  /* used id never posted by the driver */
     uint64_t used_duplicate; /* used id already completed and not re-posted */
-    uint64_t used_idx_jump;  /* used->idx moved by more than the queue size */
+    uint64_t used_idx_jump;  /* used->idx moved by more than the buffers the device holds */
 };
 
 struct vnet_vq {
@@ -107,8 +107,9 @@ bool vnet_vq_notify_needed(const struct vnet_vq *vq, const struct vnet_ops *ops)
  * counted in vq->stats and skipped. *valid (may be NULL) gets the number of
  * valid entries. Returns 0; VNET_ERR_USED_ID when at least one entry was
  * invalid (the valid ones were still delivered); VNET_ERR_USED_IDX when
- * used->idx moved by more than the queue size (nothing is consumed and the
- * ring is marked broken); VNET_ERR_BROKEN when it already was.
+ * used->idx moved by more than the buffers published and not yet returned
+ * (nothing is consumed and the ring is marked broken); VNET_ERR_BROKEN when
+ * it already was.
  */
 int vnet_vq_harvest(struct vnet_vq *vq, const struct vnet_ops *ops, unsigned budget,
                     vnet_vq_used_fn fn, void *ctx, unsigned *valid);
