@@ -44,4 +44,7 @@ void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops)
     ops->barrier = op_barrier;
     ops->dma_addr = op_dma_addr;
     ops->ctx = f;
+    /* The window's addresses are what the device uses, and the barrier
+     * model checks the orderings a hardware device needs. */
+    ops->flags = VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM;
 }

@@ -37,11 +37,14 @@ void fake_device_reset(struct fake_vnet *f)
 }
 
 /* FEATURES_OK is accepted for a subset of the offer that includes
- * VERSION_1 (virtio 1.2 §6.1), unless a fault refuses it. */
+ * VERSION_1 (virtio 1.2 §6.1), and ACCESS_PLATFORM when that is offered
+ * (a device MAY fail without it, §6.2: QEMU 7.2's virtio_validate_features
+ * refuses, as with iommu_platform=on), unless a fault refuses it. */
 static bool features_acceptable(struct fake_vnet *f)
 {
+    uint64_t need = FAKE_F_VERSION_1 | (f->cfg.features & FAKE_F_ACCESS_PLATFORM);
     bool ok = (f->regs.driver_features & ~f->cfg.features) == 0 &&
-              (f->regs.driver_features & FAKE_F_VERSION_1) != 0;
+              (f->regs.driver_features & need) == need;
     if (fake_fault_take(f, FAKE_FAULT_FEATURES_OK_REFUSE))
         ok = false;
     return ok;

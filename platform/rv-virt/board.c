@@ -131,4 +131,7 @@ void board_vnet_ops(uintptr_t base, struct vnet_ops *ops)
     ops->barrier = barrier;
     ops->dma_addr = dma_addr;
     ops->ctx = (void *)base;
+    /* No IOMMU: the identity is the address the device must be given; and
+     * the fences order what the device sees. */
+    ops->flags = VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM;
 }

@@ -35,7 +35,7 @@ static const struct err_table tables[] = {
      vnet_strerror,
      VNET_ERR_LOWEST,
      {"ok", "invalid-argument", "bad-magic"},
-     "config-unstable"},
+     "platform-feature-needed"},
     {"netproto", np_strerror, NP_ERR_LOWEST, {"ok", "inval", "nospace"}, "eth-long"},
     {"dhcp-stub", dhcp_strerror, DHCP_ERR_LOWEST, {"ok", "inval", "nospace"}, "client-client-id"},
     {"loopback", lo_strerror, LO_ERR_LOWEST, {"ok", "inval", "full"}, "too-big"},

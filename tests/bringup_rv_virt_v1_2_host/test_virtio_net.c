@@ -225,7 +225,14 @@ static void counting_ops(struct counting *c, const struct vnet_ops *inner, struc
     c->status_or = 0;
     c->fake = NULL;
     c->arm_at = 0;
-    *out = (struct vnet_ops){c_read32, c_write32, c_read16, c_read8, c_barrier, c_dma, c};
+    *out = *inner;
+    out->read32 = c_read32;
+    out->write32 = c_write32;
+    out->read16 = c_read16;
+    out->read8 = c_read8;
+    out->barrier = c_barrier;
+    out->dma_addr = c_dma;
+    out->ctx = c;
 }
 
 static void test_probe_rejects_without_touching(void **state)
@@ -271,7 +278,9 @@ static uint32_t bad_magic_read32(void *ctx, uint32_t off)
 static void test_probe_bad_magic(void **state)
 {
     (void)state;
-    struct vnet_ops ops = {bad_magic_read32, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct vnet_ops ops;
+    memset(&ops, 0, sizeof(ops));
+    ops.read32 = bad_magic_read32;
     struct vnet_mmio_info info;
     memset(&info, 0xa5, sizeof(info));
     struct vnet_mmio_info before = info;
@@ -362,6 +371,71 @@ static void test_failed_shown_during_init(void **state)
         assert_int_equal(vnet_state(&h->dev), VNET_STATE_DOWN);
         close_h(h);
     }
+}
+
+#define F_PLATFORM (F(ACCESS_PLATFORM) | F(ORDER_PLATFORM))
+
+static void traffic_still_flows(struct vnet_harness *h);
+
+/* VIRTIO_F_ACCESS_PLATFORM and VIRTIO_F_ORDER_PLATFORM (virtio 1.2 §6.1:
+ * the driver SHOULD accept them) are accepted as far as the ops table
+ * vouches for them (vnet_ops.flags); the fake, like QEMU 7.2 with
+ * iommu_platform=on, refuses FEATURES_OK without ACCESS_PLATFORM. */
+static void test_platform_features(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t offer;
+        uint32_t flags;
+        int rc;
+        uint64_t accepted;
+    } cases[] = {
+        /* The fake's ops vouch for both: both accepted. */
+        {F_PLATFORM, VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM, VNET_OK, F_PLATFORM},
+        {F(ACCESS_PLATFORM), VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM, VNET_OK,
+         F(ACCESS_PLATFORM)},
+        {F(ORDER_PLATFORM), VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM, VNET_OK,
+         F(ORDER_PLATFORM)},
+        /* Each only with its own flag. */
+        {F_PLATFORM, VNET_OPS_ORDER_PLATFORM, VNET_ERR_PLATFORM, F(ORDER_PLATFORM)},
+        /* ORDER_PLATFORM declined: this device works without it. */
+        {F_PLATFORM, VNET_OPS_ACCESS_PLATFORM, VNET_OK, F(ACCESS_PLATFORM)},
+        {F(ORDER_PLATFORM), 0, VNET_OK, 0},
+        /* ACCESS_PLATFORM declined: refused, and said so. */
+        {F(ACCESS_PLATFORM), 0, VNET_ERR_PLATFORM, 0},
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct vnet_harness *h = open_h(2, NULL);
+        h->fake.cfg.features |= cases[i].offer;
+        struct counting c;
+        struct vnet_ops ops;
+        counting_ops(&c, &h->ops, &ops);
+        ops.flags = cases[i].flags;
+        assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len), cases[i].rc);
+        assert_int_equal(vnet_features_negotiated(&h->dev) & F_PLATFORM, cases[i].accepted);
+        assert_int_equal(h->fake.violations, 0);
+        if (cases[i].rc == VNET_OK) {
+            assert_int_equal(h->fake.regs.driver_features & F_PLATFORM, cases[i].accepted);
+            traffic_still_flows(h);
+        } else {
+            assert_int_equal(h->fake.regs.status,
+                             VNET_STATUS_ACKNOWLEDGE | VNET_STATUS_DRIVER | VNET_STATUS_FAILED);
+        }
+        close_h(h);
+    }
+    /* Legacy has no feature word 1: neither is visible, nothing changes. */
+    struct vnet_harness *h = open_h(1, NULL);
+    h->fake.cfg.features |= F_PLATFORM;
+    assert_int_equal(vnet_harness_up(h), VNET_OK);
+    assert_int_equal(vnet_features_negotiated(&h->dev) & F_PLATFORM, 0);
+    close_h(h);
+    /* The fake's ops and the QEMU names of the bits. */
+    struct vnet_ops fo;
+    fake_vnet_ops(NULL, &fo);
+    assert_int_equal(fo.flags, VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM);
+    char buf[64];
+    vnet_features_str(F_PLATFORM, buf, sizeof(buf));
+    assert_string_equal(buf, "ACCESS_PLATFORM ORDER_PLATFORM");
 }
 
 static void test_legacy_requires_any_layout(void **state)
@@ -1152,6 +1226,7 @@ int main(void)
         cmocka_unit_test(test_needs_reset_during_init),
         cmocka_unit_test(test_failed_shown_during_init),
         cmocka_unit_test(test_legacy_requires_any_layout),
+        cmocka_unit_test(test_platform_features),
         cmocka_unit_test(test_reset_that_never_finishes),
         cmocka_unit_test(test_queue_size_cut_to_device_max),
         cmocka_unit_test(test_bad_config_and_memory),

@@ -127,10 +127,25 @@ static int status_step(struct vnet_dev *dev, uint32_t bits, int refused)
     return (s & bits) == bits ? VNET_OK : refused;
 }
 
+/* The platform features the ops vouch for (virtio_mmio.h, vnet_ops.flags). */
+static uint64_t platform_features(uint32_t flags)
+{
+    uint64_t f = 0;
+    if (flags & VNET_OPS_ACCESS_PLATFORM)
+        f |= VNET_FEATURE(VNET_F_ACCESS_PLATFORM);
+    if (flags & VNET_OPS_ORDER_PLATFORM)
+        f |= VNET_FEATURE(VNET_F_ORDER_PLATFORM);
+    return f;
+}
+
 static int negotiate(struct vnet_dev *dev)
 {
     dev->offered = vnet_mmio_device_features(&dev->mmio);
-    uint64_t accept = dev->offered & VNET_ACCEPT;
+    /* virtio 1.2 §6.1: a driver SHOULD accept ACCESS_PLATFORM and
+     * ORDER_PLATFORM; it can where its ops honour them. The frontend itself
+     * does nothing else differently: every address already comes from
+     * dma_addr and every ordering from barrier. */
+    uint64_t accept = dev->offered & (VNET_ACCEPT | platform_features(dev->mmio.ops.flags));
     if (dev->mmio.version >= 2u) {
         /* A modern device must offer VERSION_1 and the driver must accept it
          * (virtio 1.2 §6.1); without it the modern layout is not valid. */
@@ -150,7 +165,14 @@ static int negotiate(struct vnet_dev *dev)
         /* virtio 1.2 §3.1.1 step 6: FEATURES_OK, then re-read it; the device
          * clears it when it cannot work with the subset. Legacy devices have
          * no FEATURES_OK. */
-        int rc = status_step(dev, VNET_STATUS_FEATURES_OK, VNET_ERR_FEATURES);
+        /* A device MAY refuse to work without ACCESS_PLATFORM (§6.2; QEMU
+         * with iommu_platform=on does): say which, since the cure is the
+         * platform's (its ops and flags), not the device's. */
+        uint64_t declined =
+            dev->offered & ~accept &
+            (VNET_FEATURE(VNET_F_ACCESS_PLATFORM) | VNET_FEATURE(VNET_F_ORDER_PLATFORM));
+        int rc = status_step(dev, VNET_STATUS_FEATURES_OK,
+                             declined ? VNET_ERR_PLATFORM : VNET_ERR_FEATURES);
         if (rc != VNET_OK)
             return rc;
     }

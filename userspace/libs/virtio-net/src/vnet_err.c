@@ -32,7 +32,8 @@
     X(VNET_ERR_RX_LEN, "bad-rx-length")                                                            \
     X(VNET_ERR_NEEDS_RESET, "device-needs-reset")                                                  \
     X(VNET_ERR_BROKEN, "device-broken")                                                            \
-    X(VNET_ERR_CONFIG, "config-unstable")
+    X(VNET_ERR_CONFIG, "config-unstable")                                                          \
+    X(VNET_ERR_PLATFORM, "platform-feature-needed")
 
 #define PLACE(code, name) PLACE_##code,
 #define IN_PLACE(code, name) _Static_assert(PLACE_##code == -(code), #code " is out of place");

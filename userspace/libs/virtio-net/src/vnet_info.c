@@ -65,7 +65,9 @@ size_t vnet_features_str(uint64_t features, char *buf, size_t cap)
         {VNET_F_INDIRECT_DESC, "INDIRECT_DESC"},
         {VNET_F_EVENT_IDX, "EVENT_IDX"},
         {VNET_F_VERSION_1, "VERSION_1"},
+        {VNET_F_ACCESS_PLATFORM, "ACCESS_PLATFORM"},
         {VNET_F_RING_PACKED, "RING_PACKED"},
+        {VNET_F_ORDER_PLATFORM, "ORDER_PLATFORM"},
     };
     size_t n = 0;
     if (!buf || cap == 0)

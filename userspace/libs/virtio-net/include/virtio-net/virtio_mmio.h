@@ -66,12 +66,29 @@ enum vnet_barrier {
 };
 
 /*
+ * What a platform's ops vouch for (vnet_ops.flags). Each lets the frontend
+ * accept one device-independent feature that virtio 1.2 §6.1 says a driver
+ * SHOULD accept, and that real hardware usually offers:
+ *  - VNET_OPS_ACCESS_PLATFORM: dma_addr returns the address the platform's
+ *    DMA path gives the device for that memory (through its IOMMU, mapped,
+ *    where there is one; the physical address where there is none), so
+ *    VIRTIO_F_ACCESS_PLATFORM may be accepted. Without it the device is
+ *    handed physical addresses and must bypass any IOMMU.
+ *  - VNET_OPS_ORDER_PLATFORM: barrier orders the accesses as a hardware
+ *    device, not only another CPU, needs them ordered (real fences on the
+ *    memory and I/O the device sees), so VIRTIO_F_ORDER_PLATFORM may be
+ *    accepted.
+ */
+#define VNET_OPS_ACCESS_PLATFORM 1u
+#define VNET_OPS_ORDER_PLATFORM 2u
+
+/*
  * Hardware access. Register offsets are relative to the device's MMIO base.
  * read8/read16 are used only in the device-specific config space, where
  * virtio 1.2 §4.2.2.2 asks for accesses as wide as the field. Values are
  * returned as numbers: any bus byte swapping is the platform's business.
  * dma_addr translates a pointer inside the caller's DMA memory to the address
- * the device sees (the identity on rv-virt).
+ * the device sees (the identity on rv-virt). Fields after ctx may be left 0.
  */
 struct vnet_ops {
     uint32_t (*read32)(void *ctx, uint32_t off);
@@ -81,6 +98,7 @@ struct vnet_ops {
     void (*barrier)(void *ctx, enum vnet_barrier kind);
     uint64_t (*dma_addr)(void *ctx, const void *ptr);
     void *ctx;
+    uint32_t flags; /* VNET_OPS_*: what the ops vouch for; 0 accepts neither feature */
 };
 
 /* What a virtio-mmio slot holds. */

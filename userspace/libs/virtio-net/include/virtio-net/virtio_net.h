@@ -6,9 +6,10 @@
  * buffers come from a slab of fixed-size buffers, all posted before
  * DRIVER_OK; TX copies each frame into a fixed slot behind a zeroed net
  * header. Feature set: VERSION_1 (required on modern), MAC and STATUS when
- * offered, ANY_LAYOUT on legacy (header and frame share one descriptor).
- * Never checksum offload, GSO, MRG_RXBUF, CTRL_VQ, MQ, INDIRECT_DESC,
- * EVENT_IDX or RING_PACKED.
+ * offered, ANY_LAYOUT on legacy (header and frame share one descriptor),
+ * ACCESS_PLATFORM and ORDER_PLATFORM when offered and the ops vouch for
+ * them (vnet_ops.flags). Never checksum offload, GSO, MRG_RXBUF, CTRL_VQ,
+ * MQ, INDIRECT_DESC, EVENT_IDX or RING_PACKED.
  *
  * The device is untrusted: every value it writes is checked, a bad one gives
  * an error and a counter, never an out-of-bounds access.
@@ -51,11 +52,13 @@ enum vnet_err {
     VNET_ERR_NEEDS_RESET = -18, /* the device set DEVICE_NEEDS_RESET (at init or later) */
     VNET_ERR_BROKEN = -19,      /* the device broke the protocol (earlier, or a Status step) */
     VNET_ERR_CONFIG = -20,      /* config space kept changing while read */
+    VNET_ERR_PLATFORM = -21,    /* FEATURES_OK refused without a VIRTIO_F_*_PLATFORM
+                                   feature the ops do not vouch for (vnet_ops.flags) */
 };
 
 /* The lowest (most negative) code: every value from it to 0 is named. A new
  * code goes below it, and this moves to the new one. */
-#define VNET_ERR_LOWEST VNET_ERR_CONFIG
+#define VNET_ERR_LOWEST VNET_ERR_PLATFORM
 
 /* A short, stable name for an error code ("tx-ring-full", "bad-used-id",
  * ...); "unknown" for any other value. */
@@ -74,7 +77,9 @@ const char *vnet_strerror(int err);
 #define VNET_F_INDIRECT_DESC 28u
 #define VNET_F_EVENT_IDX 29u
 #define VNET_F_VERSION_1 32u
+#define VNET_F_ACCESS_PLATFORM 33u
 #define VNET_F_RING_PACKED 34u
+#define VNET_F_ORDER_PLATFORM 36u
 #define VNET_FEATURE(bit) (1ull << (bit))
 
 #define VNET_ETH_ALEN 6u
