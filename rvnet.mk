@@ -45,6 +45,7 @@ RVNET_VIRTIO_NET_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/transport.c \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/virtqueue.c \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/net.c \
+	$(RVNET_ROOT)/userspace/libs/virtio-net/src/negotiate.c \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/vnet_info.c \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/src/vnet_err.c
 RVNET_VIRTIO_NET_INCDIRS := \

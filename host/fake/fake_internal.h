@@ -22,6 +22,7 @@
 #define FAKE_F_VERSION_1 (1ull << 32)
 #define FAKE_F_ACCESS_PLATFORM (1ull << 33)
 #define FAKE_F_MRG_RXBUF (1ull << 15)
+#define FAKE_F_MTU (1ull << 3)
 #define FAKE_DESC_F_NEXT 1u
 #define FAKE_DESC_F_WRITE 2u
 #define FAKE_AVAIL_F_NO_INTERRUPT 1u

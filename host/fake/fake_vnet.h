@@ -141,7 +141,9 @@ struct fake_vnet_cfg {
     uint64_t features;      /* offered; legacy shows only the low 32 bits */
     uint8_t mac[6];         /* 02:00:00:00:00:01 */
     bool link_up;           /* config status bit 0 at init */
-    uint16_t mtu;           /* config mtu (1500) */
+    uint16_t mtu;           /* config mtu (1500); offer VIRTIO_NET_F_MTU (bit 3) in features
+                               to show it, as QEMU's host_mtu= does: TX frames above
+                               mtu + 14 are then violations (else above 1514) */
     uint32_t queue_num_max; /* QueueNumMax of both queues */
     uint8_t *mem;           /* the DMA window: mem_len host bytes that the */
     size_t mem_len;         /* device sees at guest address mem_base */

@@ -33,6 +33,15 @@ static bool gather(struct fake_vnet *f, const struct fake_vnet_chain *c, uint8_t
     return true;
 }
 
+/* The largest frame the link carries: Ethernet's without VIRTIO_NET_F_MTU;
+ * with it offered, the device's mtu plus the Ethernet header (virtio 1.2
+ * §5.1.4.2: a driver that negotiated it MUST NOT send more; one that did not
+ * is held to the same link, as QEMU's backend with host_mtu is). */
+static size_t tx_frame_max(const struct fake_vnet *f)
+{
+    return (f->cfg.features & FAKE_F_MTU) ? f->cfg.mtu + 14u : FAKE_ETH_MAX_FRAME;
+}
+
 /* TX: takes every available buffer, strips and checks the header, hands the
  * frame to the backend; completes it now or leaves it waiting. */
 static void take_tx(struct fake_vnet *f)
@@ -46,8 +55,7 @@ static void take_tx(struct fake_vnet *f)
     unsigned hl = fake_vnet_hdr_len(f);
     while (fake_ring_take(f, FAKE_TXQ, false) > 0) {
         size_t n;
-        if (!gather(f, c, frame, sizeof(frame), &n) || n < hl + 14u ||
-            n > hl + FAKE_ETH_MAX_FRAME) {
+        if (!gather(f, c, frame, sizeof(frame), &n) || n < hl + 14u || n > hl + tx_frame_max(f)) {
             fake_violation(f, "tx: buffer %u of %llu bytes is not a header and a frame", c->head,
                            (unsigned long long)c->total);
         } else {

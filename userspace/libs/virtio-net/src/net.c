@@ -19,15 +19,6 @@
 #define VNET_DMA_ALIGN 4096u
 #define VNET_SLAB_ALIGN 64u
 
-/* Features the driver will accept when offered. Everything else (checksum
- * offload, GSO, MRG_RXBUF, CTRL_VQ, MQ, INDIRECT_DESC, EVENT_IDX,
- * RING_PACKED, RING_RESET, ...) is refused. ANY_LAYOUT lets a legacy device
- * take the header and the frame in one descriptor (virtio 1.2 §2.7.4.3,
- * legacy message framing); with VERSION_1 that is always allowed. */
-#define VNET_ACCEPT                                                                                \
-    (VNET_FEATURE(VNET_F_MAC) | VNET_FEATURE(VNET_F_STATUS) | VNET_FEATURE(VNET_F_ANY_LAYOUT) |    \
-     VNET_FEATURE(VNET_F_VERSION_1))
-
 void vnet_config_defaults(struct vnet_config *cfg)
 {
     static const uint8_t mac[VNET_ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
@@ -83,104 +74,6 @@ static uint16_t pick_queue_size(uint16_t wanted, uint32_t max)
     while (n > max)
         n >>= 1;
     return (uint16_t)n;
-}
-
-/* Reads MAC (when negotiated) and link status (when STATUS is negotiated)
- * from config space. Modern config reads are repeated until
- * ConfigGeneration is stable (virtio 1.2 §2.5.1); a device that keeps
- * changing it gets VNET_ERR_CONFIG after a bounded number of tries. */
-static int read_config(struct vnet_dev *dev)
-{
-    const struct vnet_ops *o = &dev->mmio.ops;
-    for (unsigned tries = 0; tries < 8u; tries++) {
-        uint32_t gen = vnet_mmio_config_generation(&dev->mmio);
-        uint8_t mac[VNET_ETH_ALEN];
-        memcpy(mac, dev->cfg.mac, sizeof(mac));
-        bool link = true;
-        if (dev->negotiated & VNET_FEATURE(VNET_F_MAC)) {
-            for (unsigned i = 0; i < VNET_ETH_ALEN; i++)
-                mac[i] = o->read8(o->ctx, VNET_MMIO_CONFIG + i);
-        }
-        if (dev->negotiated & VNET_FEATURE(VNET_F_STATUS))
-            link = (o->read16(o->ctx, VNET_MMIO_CONFIG + 6u) & VNET_CFG_STATUS_LINK_UP) != 0;
-        if (vnet_mmio_config_generation(&dev->mmio) == gen) {
-            memcpy(dev->mac, mac, sizeof(mac));
-            dev->link_up = link;
-            return VNET_OK;
-        }
-    }
-    return VNET_ERR_CONFIG;
-}
-
-/* Status += bits (one step of virtio 1.2 §3.1.1), then what the device
- * shows: 0 when the bits stuck and it set neither DEVICE_NEEDS_RESET nor
- * FAILED; `refused` when it dropped them (a refused FEATURES_OK). */
-static int status_step(struct vnet_dev *dev, uint32_t bits, int refused)
-{
-    uint32_t s = vnet_mmio_status_add(&dev->mmio, bits);
-    if (s & VNET_STATUS_NEEDS_RESET) {
-        dev->cnt.needs_reset++;
-        return VNET_ERR_NEEDS_RESET;
-    }
-    if (s & VNET_STATUS_FAILED)
-        return VNET_ERR_BROKEN;
-    return (s & bits) == bits ? VNET_OK : refused;
-}
-
-/* The platform features the ops vouch for (virtio_mmio.h, vnet_ops.flags). */
-static uint64_t platform_features(uint32_t flags)
-{
-    uint64_t f = 0;
-    if (flags & VNET_OPS_ACCESS_PLATFORM)
-        f |= VNET_FEATURE(VNET_F_ACCESS_PLATFORM);
-    if (flags & VNET_OPS_ORDER_PLATFORM)
-        f |= VNET_FEATURE(VNET_F_ORDER_PLATFORM);
-    return f;
-}
-
-static int negotiate(struct vnet_dev *dev)
-{
-    dev->offered = vnet_mmio_device_features(&dev->mmio);
-    /* virtio 1.2 §6.1: a driver SHOULD accept ACCESS_PLATFORM and
-     * ORDER_PLATFORM; it can where its ops honour them. The frontend itself
-     * does nothing else differently: every address already comes from
-     * dma_addr and every ordering from barrier. */
-    uint64_t accept = dev->offered & (VNET_ACCEPT | platform_features(dev->mmio.ops.flags));
-    if (dev->mmio.version >= 2u) {
-        /* A modern device must offer VERSION_1 and the driver must accept it
-         * (virtio 1.2 §6.1); without it the modern layout is not valid. */
-        if (!(accept & VNET_FEATURE(VNET_F_VERSION_1)))
-            return VNET_ERR_FEATURES;
-        accept &= ~VNET_FEATURE(VNET_F_ANY_LAYOUT);
-    } else {
-        /* Legacy has no feature word 1; without ANY_LAYOUT the header would
-         * need a descriptor of its own, which this driver does not do. */
-        accept &= 0xffffffffull;
-        if (!(accept & VNET_FEATURE(VNET_F_ANY_LAYOUT)))
-            return VNET_ERR_FEATURES;
-    }
-    vnet_mmio_driver_features(&dev->mmio, accept);
-    dev->negotiated = accept;
-    if (dev->mmio.version >= 2u) {
-        /* virtio 1.2 §3.1.1 step 6: FEATURES_OK, then re-read it; the device
-         * clears it when it cannot work with the subset. Legacy devices have
-         * no FEATURES_OK. */
-        /* A device MAY refuse to work without ACCESS_PLATFORM (§6.2; QEMU
-         * with iommu_platform=on does): say which, since the cure is the
-         * platform's (its ops and flags), not the device's. */
-        uint64_t declined =
-            dev->offered & ~accept &
-            (VNET_FEATURE(VNET_F_ACCESS_PLATFORM) | VNET_FEATURE(VNET_F_ORDER_PLATFORM));
-        int rc = status_step(dev, VNET_STATUS_FEATURES_OK,
-                             declined ? VNET_ERR_PLATFORM : VNET_ERR_FEATURES);
-        if (rc != VNET_OK)
-            return rc;
-    }
-    /* The net header is 12 bytes whenever VERSION_1 is negotiated and 10 on
-     * legacy without MRG_RXBUF (virtio 1.2 §5.1.6 and its legacy note). */
-    dev->hdr_len =
-        (accept & VNET_FEATURE(VNET_F_VERSION_1)) ? VNET_HDR_LEN_MODERN : VNET_HDR_LEN_LEGACY;
-    return VNET_OK;
 }
 
 static int setup_queue(struct vnet_dev *dev, struct vnet_vq *vq, uint16_t q, uint16_t wanted,
@@ -283,14 +176,12 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
     /* virtio 1.2 §3.1.1 steps 1-3: reset, ACKNOWLEDGE, DRIVER. */
     rc = vnet_mmio_reset(&dev->mmio, cfg->reset_polls);
     if (rc == VNET_OK)
-        rc = status_step(dev, VNET_STATUS_ACKNOWLEDGE, VNET_ERR_BROKEN);
+        rc = vnet_status_step(dev, VNET_STATUS_ACKNOWLEDGE, VNET_ERR_BROKEN);
     if (rc == VNET_OK)
-        rc = status_step(dev, VNET_STATUS_DRIVER, VNET_ERR_BROKEN);
+        rc = vnet_status_step(dev, VNET_STATUS_DRIVER, VNET_ERR_BROKEN);
     /* Steps 4-6: features, FEATURES_OK. */
     if (rc == VNET_OK)
-        rc = negotiate(dev);
-    if (rc == VNET_OK)
-        rc = read_config(dev);
+        rc = vnet_negotiate(dev);
     if (rc != VNET_OK)
         return fail(dev, rc);
 
@@ -316,7 +207,7 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
      * look at it. */
     ops->barrier(ops->ctx, VNET_BARRIER_FULL);
     /* A device that failed up to and at DRIVER_OK is not a working one. */
-    rc = status_step(dev, VNET_STATUS_DRIVER_OK, VNET_ERR_BROKEN);
+    rc = vnet_status_step(dev, VNET_STATUS_DRIVER_OK, VNET_ERR_BROKEN);
     if (rc != VNET_OK)
         return fail(dev, rc);
     dev->state = VNET_STATE_READY;
@@ -394,7 +285,8 @@ int vnet_send_queue(struct vnet_dev *dev, const void *frame, size_t len)
         dev->cnt.tx_bad_len++;
         return VNET_ERR_TOO_SHORT;
     }
-    if (len > VNET_ETH_MAX_FRAME || len + dev->hdr_len > dev->cfg.tx_buf_size) {
+    /* The MTU is at most what a TX slot holds behind the header. */
+    if (len > dev->mtu + VNET_ETH_HLEN) {
         dev->cnt.tx_bad_len++;
         return VNET_ERR_TOO_BIG;
     }
@@ -467,9 +359,10 @@ static void rx_done(void *ctx, uint16_t id, uint32_t len)
         b->err = VNET_ERR_RX_LEN;
         return;
     }
-    /* Buffers have room for more than a frame; what is handed up is never
-     * longer than an Ethernet frame without FCS, whatever the device wrote. */
-    if (len - dev->hdr_len > VNET_ETH_MAX_FRAME) {
+    /* Buffers may have room for more than a frame; what is handed up is
+     * never longer than the MTU allows, whatever the device wrote (with
+     * VIRTIO_NET_F_MTU it MUST NOT pass more, virtio 1.2 §5.1.4.1). */
+    if (len - dev->hdr_len > dev->mtu + VNET_ETH_HLEN) {
         dev->cnt.rx_len_long++;
         b->err = VNET_ERR_RX_LEN;
         return;
@@ -544,5 +437,5 @@ int vnet_irq(struct vnet_dev *dev, uint32_t *bits)
     }
     if (dev->state != VNET_STATE_READY)
         return VNET_OK;
-    return read_config(dev);
+    return vnet_read_config(dev, dev->negotiated, NULL);
 }

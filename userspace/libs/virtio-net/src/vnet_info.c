@@ -33,6 +33,11 @@ uint32_t vnet_version(const struct vnet_dev *dev)
     return dev ? dev->mmio.version : 0;
 }
 
+unsigned vnet_mtu(const struct vnet_dev *dev)
+{
+    return dev ? dev->mtu : 0u;
+}
+
 bool vnet_link_up(const struct vnet_dev *dev)
 {
     return dev && dev->link_up;

@@ -8,7 +8,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "virtio-net/virtio_net.h"
 #include "virtio-net/virtqueue.h"
+
+/* negotiate.c */
+
+/* Status += bits (one step of virtio 1.2 §3.1.1), then what the device
+ * shows: 0 when the bits stuck and it set neither DEVICE_NEEDS_RESET nor
+ * FAILED (VNET_ERR_NEEDS_RESET, VNET_ERR_BROKEN); `refused` when it dropped
+ * them (a refused FEATURES_OK). */
+int vnet_status_step(struct vnet_dev *dev, uint32_t bits, int refused);
+
+/* Features, the MTU, the MAC and link status: §3.1.1 steps 4-6. Sets
+ * dev->offered, negotiated, hdr_len, mtu, mac, link_up. */
+int vnet_negotiate(struct vnet_dev *dev);
+
+/* Reads the MAC (when features has MAC), the link status (STATUS) and, when
+ * mtu is not NULL, the device's mtu (MTU; else 0) as one snapshot: up to
+ * VNET_CONFIG_TRIES tries for a stable ConfigGeneration, then
+ * VNET_ERR_CONFIG. */
+int vnet_read_config(struct vnet_dev *dev, uint64_t features, uint16_t *mtu);
 
 static inline bool vnet_is_pow2(uint32_t v)
 {

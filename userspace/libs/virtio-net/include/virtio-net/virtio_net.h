@@ -43,7 +43,7 @@ enum vnet_err {
     VNET_ERR_MEM = -9,          /* DMA memory too small or misaligned */
     VNET_ERR_STATE = -10,       /* call not valid in the current state */
     VNET_ERR_AGAIN = -11,       /* TX ring full: reclaim and try again */
-    VNET_ERR_TOO_BIG = -12,     /* frame larger than a TX slot */
+    VNET_ERR_TOO_BIG = -12,     /* frame larger than the MTU allows (vnet_mtu + 14) */
     VNET_ERR_TOO_SHORT = -13,   /* frame shorter than an Ethernet header */
     VNET_ERR_BUSY = -14,        /* descriptor already in flight */
     VNET_ERR_USED_ID = -15,     /* the device returned an invalid used entry */
@@ -82,6 +82,14 @@ const char *vnet_strerror(int err);
 #define VNET_F_ORDER_PLATFORM 36u
 #define VNET_FEATURE(bit) (1ull << (bit))
 
+/* The MTU without VIRTIO_NET_F_MTU (Ethernet's), and the least the
+ * frontend takes from a device (virtio 1.2 §5.1.4.1: MUST be at least 68). */
+#define VNET_MTU_DEFAULT 1500u
+#define VNET_MTU_MIN 68u
+/* Reads of config space per snapshot before a device whose
+ * ConfigGeneration keeps changing gets VNET_ERR_CONFIG (§2.5.1). */
+#define VNET_CONFIG_TRIES 8u
+
 #define VNET_ETH_ALEN 6u
 #define VNET_ETH_HLEN 14u
 #define VNET_ETH_MAX_FRAME 1514u /* without FCS */
@@ -119,15 +127,15 @@ struct vnet_counters {
     uint64_t tx_completed;        /* TX slots returned by the device */
     uint64_t rx_len_over;         /* RX used len above the posted buffer: dropped */
     uint64_t rx_len_short;        /* RX used len below header + 14: dropped */
-    uint64_t rx_len_long;         /* RX frame above 1514 bytes (fits the buffer): dropped */
-    uint64_t kicks;               /* QueueNotify writes */
-    uint64_t kicks_suppressed;    /* notifications skipped: device set NO_NOTIFY */
-    uint64_t irqs;                /* vnet_irq calls that found bits set */
-    uint64_t irqs_spurious;       /* vnet_irq calls that found neither defined bit (0, 1) */
-    uint64_t config_changes;      /* config-change interrupts */
-    uint64_t needs_reset;         /* DEVICE_NEEDS_RESET seen */
-    struct vnet_vq_stats rxq;     /* used-ring misbehaviour on the RX queue (vnet_counters) */
-    struct vnet_vq_stats txq;     /* ... and on the TX queue */
+    uint64_t rx_len_long;      /* RX frame above vnet_mtu + 14 bytes (fits the buffer): dropped */
+    uint64_t kicks;            /* QueueNotify writes */
+    uint64_t kicks_suppressed; /* notifications skipped: device set NO_NOTIFY */
+    uint64_t irqs;             /* vnet_irq calls that found bits set */
+    uint64_t irqs_spurious;    /* vnet_irq calls that found neither defined bit (0, 1) */
+    uint64_t config_changes;   /* config-change interrupts */
+    uint64_t needs_reset;      /* DEVICE_NEEDS_RESET seen */
+    struct vnet_vq_stats rxq;  /* used-ring misbehaviour on the RX queue (vnet_counters) */
+    struct vnet_vq_stats txq;  /* ... and on the TX queue */
 };
 
 enum vnet_state {
@@ -144,6 +152,7 @@ struct vnet_dev {
     uint64_t offered;           /* device features as read */
     uint64_t negotiated;        /* the subset the driver accepted */
     uint16_t hdr_len;           /* 10 or 12 */
+    uint16_t mtu;               /* what vnet_mtu returns */
     uint8_t mac[VNET_ETH_ALEN]; /* the device's MAC when negotiated, else cfg.mac */
     bool link_up;
     uint8_t *dma;       /* caller's DMA block */
@@ -165,7 +174,12 @@ struct vnet_dev {
  * drops a step's bit, with VNET_ERR_BROKEN (a dropped FEATURES_OK:
  * VNET_ERR_FEATURES). On failure the device is left with FAILED set on top
  * of what it shows (when it was touched at all) and the error is returned,
- * with no notification sent. An empty slot returns VNET_ERR_NO_DEVICE and is not
+ * with no notification sent. The MTU (vnet_mtu) is the device's when it
+ * offers VIRTIO_NET_F_MTU with at least 68 (1500 otherwise), cut to what
+ * an RX buffer and a TX slot hold behind the header (cfg.rx_buf_size and
+ * tx_buf_size less hdr_len + 14); the feature is accepted only when an RX
+ * buffer holds an mtu-sized packet (virtio 1.2 §5.1.4.2). An empty slot
+ * returns VNET_ERR_NO_DEVICE and is not
  * touched. The DMA block must hold vnet_dma_size(cfg) bytes, be 16-byte
  * aligned in the CPU's view and cfg->legacy_align-aligned in the device's
  * (ops->dma_addr), else VNET_ERR_MEM before any register is written.
@@ -177,7 +191,8 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
 int vnet_reset(struct vnet_dev *dev);
 
 /*
- * Copies one Ethernet frame (14..1514 bytes, no FCS) into a free TX slot
+ * Copies one Ethernet frame (14..vnet_mtu + 14 bytes, no FCS; else
+ * VNET_ERR_TOO_SHORT or VNET_ERR_TOO_BIG, counted in tx_bad_len) into a free TX slot
  * behind a zeroed net header and posts it, without notifying. Reclaims
  * completed slots first when the ring is full. VNET_ERR_AGAIN when still full.
  */
@@ -195,7 +210,8 @@ int vnet_tx_reclaim(struct vnet_dev *dev, unsigned *n);
 /* Number of TX slots free right now (without reclaiming). */
 unsigned vnet_tx_free(const struct vnet_dev *dev);
 
-/* Called for each received frame; the bytes are valid only during the call. */
+/* Called for each received frame (14..vnet_mtu + 14 bytes); the bytes are
+ * valid only during the call. */
 typedef void (*vnet_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
 
 /*
@@ -240,6 +256,10 @@ uint64_t vnet_features_negotiated(const struct vnet_dev *dev);
 uint32_t vnet_version(const struct vnet_dev *dev);
 /* The link status from config space (VIRTIO_NET_F_STATUS), else true. */
 bool vnet_link_up(const struct vnet_dev *dev);
+/* The MTU the device runs with: the largest payload a frame carries, the
+ * frame being at most vnet_mtu + 14 bytes both ways (see vnet_init); 0
+ * before init got that far. */
+unsigned vnet_mtu(const struct vnet_dev *dev);
 
 /* Human-readable negotiated feature names into buf ("MAC STATUS VERSION_1"). */
 size_t vnet_features_str(uint64_t features, char *buf, size_t cap);
