@@ -109,6 +109,14 @@ int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, si
     return NS_OK;
 }
 
+unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid)
+{
+    /* virt0 carries what the frontend negotiated (0 before its init got
+     * that far: the default then), never more than the stack's frames. */
+    unsigned m = ifid == NS_IF_VIRT0 ? vnet_mtu(ns->cfg.virt0) : 0u;
+    return m != 0 && m < NS_MTU ? m : NS_MTU;
+}
+
 int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len)
 {
     if (!ns || !ns->lo.slots || !frame)
@@ -212,6 +220,7 @@ int ns_if_get(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *ou
     out->dns = i->dns;
     memcpy(out->mac, i->mac, sizeof(out->mac));
     out->up = i->up;
+    out->mtu = (uint16_t)ns_if_mtu(ns, ifid);
     return NS_OK;
 }
 

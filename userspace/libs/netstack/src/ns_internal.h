@@ -22,6 +22,9 @@ static inline bool ns_is_loopback(uint32_t a)
 /* ns_core.c */
 void ns_emit(struct ns_host *ns, const struct ns_event *ev);
 int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
+/* The IP packet size the interface carries: NS_MTU, or virt0's frontend's
+ * MTU when that is smaller. */
+unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid);
 bool ns_is_bcast(const struct ns_host *ns, uint32_t dst);
 
 /* ns_arp.c */
@@ -34,6 +37,9 @@ void ns_arp_announce(struct ns_host *ns, unsigned count);
 /* ns_ip.c */
 void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
 int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen);
+/* The largest IP payload a packet to dst carries: its interface's MTU less
+ * the IPv4 header (lo for 127/8 and our own address, else virt0). */
+size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst);
 
 /* ns_sock.c */
 bool ns_raw_deliver(struct ns_host *ns, const struct np_ipv4 *ip);

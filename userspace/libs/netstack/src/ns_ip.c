@@ -129,6 +129,18 @@ void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame,
         ns->cnt.eth_bad_type++;
 }
 
+/* lo for 127/8 and our own address (ns_ip_output's route), else virt0. */
+static bool to_lo(const struct ns_host *ns, uint32_t dst)
+{
+    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    return ns_is_loopback(dst) || (v->addr != 0 && dst == v->addr);
+}
+
+size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst)
+{
+    return ns_if_mtu(ns, to_lo(ns, dst) ? NS_IF_LO : NS_IF_VIRT0) - NP_IPV4_HLEN;
+}
+
 /*
  * Sends plen bytes already at ns->tx + NS_L4_OFF as one IPv4 packet. src 0
  * takes the outgoing interface's address. The route: 127/8 and our own
@@ -141,11 +153,11 @@ int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, 
     const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
     enum ns_ifid ifid = NS_IF_VIRT0;
     uint32_t hop = dst;
-    if (plen > NS_DGRAM_MAX) {
+    if (plen > ns_ip_payload_max(ns, dst)) {
         ns->cnt.tx_too_big++;
         return NS_ERR_TOO_BIG;
     }
-    if (ns_is_loopback(dst) || (v->addr != 0 && dst == v->addr)) {
+    if (to_lo(ns, dst)) {
         ifid = NS_IF_LO;
         if (src == 0)
             src = ns_is_loopback(dst) ? NS_LOOPBACK_ADDR : dst;

@@ -98,7 +98,8 @@ int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_
 {
     if (!ns || !s || dport == 0 || (!data && len != 0))
         return NS_ERR_INVAL;
-    if (len > NS_UDP_MAX) {
+    /* What dst's interface carries, checked before anything is built. */
+    if (len + NP_UDP_HLEN > ns_ip_payload_max(ns, dst)) {
         ns->cnt.tx_too_big++;
         return NS_ERR_TOO_BIG;
     }
@@ -191,7 +192,7 @@ int ns_raw_send(struct ns_host *ns, struct ns_raw_sock *s, uint32_t dst, const v
 {
     if (!ns || !s || (!data && len != 0))
         return NS_ERR_INVAL;
-    if (len > NS_DGRAM_MAX) {
+    if (len > ns_ip_payload_max(ns, dst)) {
         ns->cnt.tx_too_big++;
         return NS_ERR_TOO_BIG;
     }

@@ -319,6 +319,8 @@ struct ns_if_info {
     uint32_t addr, mask, gw, dns;
     uint8_t mac[6];
     bool up;
+    uint16_t mtu; /* the IP packet size it carries: lo NS_MTU; virt0 the frontend's
+                     (vnet_mtu), at most NS_MTU */
 };
 
 int ns_if_get(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *out);
@@ -342,7 +344,9 @@ int ns_arp_lookup(const struct ns_host *ns, uint32_t ip, uint8_t mac[6]);
 int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
                 unsigned depth);
 int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s);
-/* Sends from the socket's port to dst:dport. NS_ERR_TOO_BIG above NS_UDP_MAX. */
+/* Sends from the socket's port to dst:dport. NS_ERR_TOO_BIG above what dst's
+ * interface carries: NS_UDP_MAX on lo, 28 bytes less than ns_if_info.mtu on
+ * virt0 (counted in tx_too_big; nothing is built). */
 int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_t dport,
                 const void *data, size_t len);
 /* Takes the oldest datagram: NS_ERR_EMPTY, or NS_ERR_TOO_BIG when cap is
@@ -355,7 +359,8 @@ int ns_udp_recv(struct ns_udp_sock *s, void *buf, size_t cap, size_t *len, uint3
  * `proto` hears every IPv4 packet of that protocol addressed to this host
  * (when bound: only to the bound address), as a copy: ICMP is still
  * answered by the stack. Send builds the IPv4 header (source: the bound
- * address, else the outgoing interface's) around the payload.
+ * address, else the outgoing interface's) around the payload: at most 20
+ * bytes less than the interface's MTU (ns_if_info.mtu), else NS_ERR_TOO_BIG.
  */
 int ns_raw_open(struct ns_host *ns, struct ns_raw_sock *s, uint8_t proto, struct ns_dgram *slots,
                 unsigned depth);
