@@ -119,6 +119,9 @@ struct fake_vnet_stats {
     uint64_t rx_delivered; /* injected frames written into RX buffers */
     uint64_t rx_dropped;   /* injected frames dropped: pending queue full or too big */
     uint64_t resets;       /* device resets (Status 0 or legacy QueuePFN 0) */
+    uint64_t status_reads; /* reads of the Status register */
+    uint64_t delay_us;     /* microseconds the driver waited through ops->delay_us: the
+                              only clock the fake has */
 };
 
 /* How the device behaves; the cfg gives the values at init, and a test may
@@ -141,6 +144,10 @@ struct fake_vnet_cfg {
     uint64_t features;      /* offered; legacy shows only the low 32 bits */
     uint8_t mac[6];         /* 02:00:00:00:00:01 */
     bool link_up;           /* config status bit 0 at init */
+    uint32_t reset_reads;   /* a reset that takes time: after a write of 0, Status reads
+                               its old value this many times before it reads 0 (0: done
+                               within the write, as QEMU's); any other write meanwhile
+                               is a violation */
     uint16_t mtu;           /* config mtu (1500); offer VIRTIO_NET_F_MTU (bit 3) in features
                                to show it, as QEMU's host_mtu= does: TX frames above
                                mtu + 14 are then violations (else above 1514) */
@@ -165,6 +172,8 @@ struct fake_vnet_regs {
     bool features_refused; /* FEATURES_OK was refused: it is refused again until a reset */
     bool broken;           /* the device failed (NEEDS_RESET): it ignores the rings until
                               a reset, even once the driver's Status write wiped the bit */
+    uint32_t reset_left;   /* reads of Status still to show reset_shows (cfg.reset_reads) */
+    uint32_t reset_shows;  /* Status as it was before the write of 0 */
 };
 
 struct fake_vnet {

@@ -35,6 +35,13 @@ static uint64_t op_dma_addr(void *ctx, const void *p)
     return fake_vnet_dma_addr(ctx, p);
 }
 
+/* The fake has no clock: it counts the time the driver waits. */
+static void op_delay_us(void *ctx, uint32_t us)
+{
+    struct fake_vnet *f = ctx;
+    f->stats.delay_us += us;
+}
+
 void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops)
 {
     ops->read32 = op_read32;
@@ -47,4 +54,5 @@ void fake_vnet_ops(struct fake_vnet *f, struct vnet_ops *ops)
     /* The window's addresses are what the device uses, and the barrier
      * model checks the orderings a hardware device needs. */
     ops->flags = VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM;
+    ops->delay_us = op_delay_us;
 }

@@ -61,6 +61,11 @@ static uint32_t read_device_reg(struct fake_vnet *f, uint32_t off, bool *known)
         return v;
     }
     case VNET_MMIO_STATUS:
+        f->stats.status_reads++;
+        if (f->regs.reset_left > 0) {
+            f->regs.reset_left--;
+            return f->regs.reset_shows;
+        }
         return f->regs.status;
     case VNET_MMIO_CONFIG_GENERATION:
         if (fake_modern(f))
@@ -279,6 +284,11 @@ void fake_vnet_write32(struct fake_vnet *f, uint32_t off, uint32_t val)
 {
     if (f->cfg.device_id == 0) {
         fake_violation(f, "write of 0x%x to 0x%03x on an empty slot", val, off);
+        return;
+    }
+    if (f->regs.reset_left > 0) {
+        /* virtio 1.2 §2.4.2: the driver waits for Status to read 0. */
+        fake_violation(f, "write of 0x%x to 0x%03x while the reset is in progress", val, off);
         return;
     }
     unsigned only = reg_version(off);

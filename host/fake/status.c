@@ -30,6 +30,7 @@ void fake_device_reset(struct fake_vnet *f)
     f->regs.int_status = 0;
     f->regs.features_refused = false;
     f->regs.broken = false;
+    f->regs.reset_left = 0;
     for (unsigned i = 0; i < FAKE_QUEUES; i++)
         fake_queue_reset(&f->q[i]);
     f->stats.resets++;
@@ -100,8 +101,14 @@ static bool features_gate(struct fake_vnet *f, uint32_t old, uint32_t val)
 void fake_write_status(struct fake_vnet *f, uint32_t val)
 {
     if (val == 0) {
-        if (!fake_fault_take(f, FAKE_FAULT_RESET_STUCK))
-            fake_device_reset(f);
+        uint32_t old = f->regs.status;
+        if (fake_fault_take(f, FAKE_FAULT_RESET_STUCK))
+            return;
+        fake_device_reset(f);
+        /* A reset that takes time (virtio 1.2 §2.4: complete when Status
+         * reads 0): the old value shows for cfg.reset_reads reads. */
+        f->regs.reset_left = old ? f->cfg.reset_reads : 0u;
+        f->regs.reset_shows = old;
         return;
     }
     uint32_t old = f->regs.status;

@@ -122,6 +122,15 @@ static uint64_t dma_addr(void *ctx, const void *p)
     return (uint64_t)(uintptr_t)p;
 }
 
+/* A busy-wait on the platform timer, for the frontend's reset wait. */
+static void delay_us(void *ctx, uint32_t us)
+{
+    (void)ctx;
+    uint64_t t0 = board_ticks(), n = (uint64_t)us * board_ticks_hz() / 1000000u;
+    while (board_ticks() - t0 < n)
+        ;
+}
+
 void board_vnet_ops(uintptr_t base, struct vnet_ops *ops)
 {
     ops->read32 = r32;
@@ -134,4 +143,5 @@ void board_vnet_ops(uintptr_t base, struct vnet_ops *ops)
     /* No IOMMU: the identity is the address the device must be given; and
      * the fences order what the device sees. */
     ops->flags = VNET_OPS_ACCESS_PLATFORM | VNET_OPS_ORDER_PLATFORM;
+    ops->delay_us = delay_us;
 }

@@ -209,6 +209,39 @@ static void test_cfg_defaults_and_checks(void **state)
     free(mem);
 }
 
+/* A reset that takes time (cfg.reset_reads): Status shows its old value
+ * for that many reads, then 0; a write before that is a violation. The
+ * fake's own delay counter is what the ops' delay_us adds. */
+static void test_slow_reset(void **state)
+{
+    (void)state;
+    struct rig *r = rig_open(2);
+    r->f.cfg.reset_reads = 3;
+    wr(r, VNET_MMIO_STATUS, S_ACK);
+    wr(r, VNET_MMIO_STATUS, 0);
+    wr(r, VNET_MMIO_STATUS, S_ACK);
+    assert_int_equal(r->f.violations, 1);
+    assert_non_null(strstr(r->f.first_violation, "while the reset is in progress"));
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(rd(r, VNET_MMIO_STATUS), S_ACK);
+    assert_int_equal(rd(r, VNET_MMIO_STATUS), 0);
+    wr(r, VNET_MMIO_STATUS, S_ACK);
+    assert_int_equal(rd(r, VNET_MMIO_STATUS), S_ACK);
+    assert_int_equal(r->f.violations, 1);
+    /* A reset of a device at 0 has nothing to show. */
+    rig_close(r);
+    r = rig_open(1);
+    r->f.cfg.reset_reads = 3;
+    wr(r, VNET_MMIO_STATUS, 0);
+    assert_int_equal(rd(r, VNET_MMIO_STATUS), 0);
+    struct vnet_ops ops;
+    fake_vnet_ops(&r->f, &ops);
+    ops.delay_us(ops.ctx, 7);
+    ops.delay_us(ops.ctx, 5);
+    assert_int_equal(r->f.stats.delay_us, 12);
+    rig_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_interrupt_level_and_config_generation),
         cmocka_unit_test(test_empty_slot),
         cmocka_unit_test(test_cfg_defaults_and_checks),
+        cmocka_unit_test(test_slow_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

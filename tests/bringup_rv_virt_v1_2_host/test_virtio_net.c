@@ -214,6 +214,12 @@ static uint64_t c_dma(void *ctx, const void *p)
     return c->inner.dma_addr(c->inner.ctx, p);
 }
 
+static void c_delay(void *ctx, uint32_t us)
+{
+    struct counting *c = ctx;
+    c->inner.delay_us(c->inner.ctx, us);
+}
+
 static void counting_ops(struct counting *c, const struct vnet_ops *inner, struct vnet_ops *out)
 {
     c->inner = *inner;
@@ -232,6 +238,7 @@ static void counting_ops(struct counting *c, const struct vnet_ops *inner, struc
     out->read8 = c_read8;
     out->barrier = c_barrier;
     out->dma_addr = c_dma;
+    out->delay_us = inner->delay_us ? c_delay : NULL;
     out->ctx = c;
 }
 
@@ -456,6 +463,77 @@ static void test_reset_that_never_finishes(void **state)
     fake_vnet_fault(&h->fake, FAKE_FAULT_RESET_STUCK, 1);
     assert_int_equal(vnet_harness_up(h), VNET_ERR_RESET);
     close_h(h);
+}
+
+/* A device whose reset takes time: Status shows its old value for 5000
+ * reads after the write of 0. Slow is not broken: init waits (by time,
+ * through the ops' delay) and the device works; it never sees a write
+ * before its reset is done. */
+static void test_slow_reset_is_waited_for(void **state)
+{
+    (void)state;
+    for (uint32_t v = 1; v <= 2; v++) {
+        struct vnet_harness *h = open_h(v, NULL);
+        h->fake.regs.status = VNET_STATUS_ACKNOWLEDGE; /* left over from a previous owner */
+        h->fake.cfg.reset_reads = 5000;
+        assert_int_equal(vnet_harness_up(h), VNET_OK);
+        assert_int_equal(h->fake.violations, 0);
+        assert_int_equal(h->fake.regs.reset_left, 0);
+        traffic_still_flows(h);
+        /* And again through vnet_reset, from a live device. */
+        assert_int_equal(vnet_reset(&h->dev), VNET_OK);
+        assert_int_equal(h->fake.regs.status, 0);
+        assert_int_equal(h->fake.violations, 0);
+        /* 5000 reads of the old value, a step of delay after each. */
+        assert_int_equal(h->fake.stats.delay_us, 2u * 5000u * VNET_RESET_STEP_US);
+        close_h(h);
+    }
+}
+
+/* The reset wait is bounded by time: a device that never finishes is
+ * given up on after exactly cfg.reset_timeout_us of the ops' delay (one
+ * read per step, and one more), whatever the timeout; without delay_us the
+ * same number of reads, back to back; a timeout of 0 is one read. */
+static void test_reset_wait_bounded_by_time(void **state)
+{
+    (void)state;
+    static const uint32_t timeouts[] = {1000000u, 25u, 9u, 0u};
+    for (unsigned i = 0; i < 4; i++) {
+        for (unsigned with_delay = 0; with_delay < 2; with_delay++) {
+            struct vnet_config cfg;
+            vnet_config_defaults(&cfg);
+            cfg.reset_timeout_us = timeouts[i];
+            struct vnet_harness *h = open_h(2, &cfg);
+            h->fake.regs.status = VNET_STATUS_ACKNOWLEDGE;
+            fake_vnet_fault(&h->fake, FAKE_FAULT_RESET_STUCK, 1);
+            struct counting c;
+            struct vnet_ops ops;
+            counting_ops(&c, &h->ops, &ops);
+            if (!with_delay)
+                ops.delay_us = NULL;
+            assert_int_equal(vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len),
+                             VNET_ERR_RESET);
+            uint32_t steps = (timeouts[i] + VNET_RESET_STEP_US - 1u) / VNET_RESET_STEP_US;
+            /* The wait's reads, then the one of the FAILED write. */
+            assert_int_equal(h->fake.stats.status_reads, steps + 1u + 2u);
+            assert_int_equal(h->fake.stats.delay_us, with_delay ? timeouts[i] : 0u);
+            close_h(h);
+        }
+    }
+    /* Default: one second. */
+    struct vnet_config cfg;
+    vnet_config_defaults(&cfg);
+    assert_int_equal(cfg.reset_timeout_us, 1000000u);
+    /* A reset of 3 reads: in time with 30 us, not with 20 us. */
+    for (uint32_t t = 20; t <= 30; t += 10) {
+        vnet_config_defaults(&cfg);
+        cfg.reset_timeout_us = t;
+        struct vnet_harness *h = open_h(1, &cfg);
+        h->fake.regs.status = VNET_STATUS_ACKNOWLEDGE;
+        h->fake.cfg.reset_reads = 3;
+        assert_int_equal(vnet_harness_up(h), t == 30 ? VNET_OK : VNET_ERR_RESET);
+        close_h(h);
+    }
 }
 
 static void test_queue_size_cut_to_device_max(void **state)
@@ -1228,6 +1306,8 @@ int main(void)
         cmocka_unit_test(test_legacy_requires_any_layout),
         cmocka_unit_test(test_platform_features),
         cmocka_unit_test(test_reset_that_never_finishes),
+        cmocka_unit_test(test_slow_reset_is_waited_for),
+        cmocka_unit_test(test_reset_wait_bounded_by_time),
         cmocka_unit_test(test_queue_size_cut_to_device_max),
         cmocka_unit_test(test_bad_config_and_memory),
         cmocka_unit_test(test_header_layouts_carry_frames_exactly),

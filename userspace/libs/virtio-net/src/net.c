@@ -27,7 +27,7 @@ void vnet_config_defaults(struct vnet_config *cfg)
     cfg->rx_buf_size = 1536;
     cfg->tx_buf_size = 1536;
     cfg->legacy_align = 4096;
-    cfg->reset_polls = 1000;
+    cfg->reset_timeout_us = 1000000;
     memcpy(cfg->mac, mac, sizeof(mac));
 }
 
@@ -45,7 +45,7 @@ static bool plan_dma(const struct vnet_config *cfg, struct dma_plan *p)
     if (!vnet_is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_DMA_ALIGN)
         return false;
     if (cfg->rx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_MAX_FRAME ||
-        cfg->tx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_HLEN || cfg->reset_polls == 0)
+        cfg->tx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_HLEN)
         return false;
     if (vnet_vq_layout(cfg->rx_queue_size, cfg->legacy_align, &rx) != VNET_OK ||
         vnet_vq_layout(cfg->tx_queue_size, cfg->legacy_align, &tx) != VNET_OK)
@@ -174,7 +174,7 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
     dev->tx_slab_off = plan.tx_slab;
 
     /* virtio 1.2 §3.1.1 steps 1-3: reset, ACKNOWLEDGE, DRIVER. */
-    rc = vnet_mmio_reset(&dev->mmio, cfg->reset_polls);
+    rc = vnet_mmio_reset(&dev->mmio, cfg->reset_timeout_us);
     if (rc == VNET_OK)
         rc = vnet_status_step(dev, VNET_STATUS_ACKNOWLEDGE, VNET_ERR_BROKEN);
     if (rc == VNET_OK)
@@ -225,7 +225,7 @@ int vnet_reset(struct vnet_dev *dev)
     if (!dev || !dev->mmio.ops.write32)
         return VNET_ERR_INVAL;
     dev->state = VNET_STATE_DOWN;
-    return vnet_mmio_reset(&dev->mmio, dev->cfg.reset_polls);
+    return vnet_mmio_reset(&dev->mmio, dev->cfg.reset_timeout_us);
 }
 
 static int ready(const struct vnet_dev *dev)

@@ -33,14 +33,22 @@ int vnet_mmio_probe(const struct vnet_ops *ops, struct vnet_mmio_info *info)
     return VNET_OK;
 }
 
-int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t polls)
+int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t timeout_us)
 {
-    m->ops.write32(m->ops.ctx, VNET_MMIO_STATUS, 0);
-    for (uint32_t i = 0; i < polls; i++) {
-        if (m->ops.read32(m->ops.ctx, VNET_MMIO_STATUS) == 0)
+    const struct vnet_ops *o = &m->ops;
+    o->write32(o->ctx, VNET_MMIO_STATUS, 0);
+    /* Bounded by time, not by a count of reads: slow hardware is slow,
+     * not broken. `left` never wraps, whatever the timeout. */
+    for (uint32_t left = timeout_us;;) {
+        if (o->read32(o->ctx, VNET_MMIO_STATUS) == 0)
             return VNET_OK;
+        if (left == 0)
+            return VNET_ERR_RESET;
+        uint32_t step = left < VNET_RESET_STEP_US ? left : VNET_RESET_STEP_US;
+        if (o->delay_us)
+            o->delay_us(o->ctx, step);
+        left -= step;
     }
-    return VNET_ERR_RESET;
 }
 
 uint32_t vnet_mmio_status_add(const struct vnet_mmio *m, uint32_t bits)

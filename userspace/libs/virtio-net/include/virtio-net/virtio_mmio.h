@@ -89,6 +89,16 @@ enum vnet_barrier {
  * returned as numbers: any bus byte swapping is the platform's business.
  * dma_addr translates a pointer inside the caller's DMA memory to the address
  * the device sees (the identity on rv-virt). Fields after ctx may be left 0.
+ *
+ * delay_us (optional) waits at least `us` microseconds (a busy-wait on the
+ * platform's timer will do; it should not overshoot by much). The frontend
+ * calls it only while it waits for a reset to finish, in steps of
+ * VNET_RESET_STEP_US, until cfg.reset_timeout_us have passed. Without it
+ * the frontend has no time: the same wait is that many Status reads back
+ * to back (reset_timeout_us / VNET_RESET_STEP_US + 1), enough for a device
+ * whose reset is done by the time the write of 0 completes (QEMU's, the
+ * fake) but not for hardware that takes real time to reset: a platform
+ * with such a device must give delay_us.
  */
 struct vnet_ops {
     uint32_t (*read32)(void *ctx, uint32_t off);
@@ -99,7 +109,11 @@ struct vnet_ops {
     uint64_t (*dma_addr)(void *ctx, const void *ptr);
     void *ctx;
     uint32_t flags; /* VNET_OPS_*: what the ops vouch for; 0 accepts neither feature */
+    void (*delay_us)(void *ctx, uint32_t us); /* optional: see above */
 };
+
+/* The step of the reset wait, in microseconds. */
+#define VNET_RESET_STEP_US 10u
 
 /* What a virtio-mmio slot holds. */
 enum vnet_mmio_slot {
@@ -130,11 +144,12 @@ struct vnet_mmio {
 };
 
 /*
- * Writes 0 to Status and reads it back until it is 0, at most `polls` times
- * (virtio 1.2 §2.4.2: the reset is complete only when Status reads 0).
- * Returns 0 or VNET_ERR_RESET.
+ * Writes 0 to Status and reads it back until it is 0 (virtio 1.2 §2.4.2:
+ * the reset is complete only when Status reads 0), waiting
+ * VNET_RESET_STEP_US through ops.delay_us between reads, for timeout_us in
+ * all. Returns 0 or VNET_ERR_RESET.
  */
-int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t polls);
+int vnet_mmio_reset(const struct vnet_mmio *m, uint32_t timeout_us);
 
 /*
  * Reads Status and writes it back with bits ORed in, as Linux's

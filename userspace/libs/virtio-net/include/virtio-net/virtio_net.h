@@ -107,12 +107,12 @@ struct vnet_config {
     uint16_t rx_buf_size;       /* bytes per RX buffer, >= 12 + 1514 */
     uint16_t tx_buf_size;       /* bytes per TX slot, >= 12 + 14 */
     uint32_t legacy_align;      /* legacy QueueAlign and GuestPageSize: power of two >= 4096 */
-    uint32_t reset_polls;       /* reads of Status to wait for a reset to finish */
+    uint32_t reset_timeout_us;  /* how long a reset may take (ops.delay_us gives the time) */
     uint8_t mac[VNET_ETH_ALEN]; /* used when the device offers no MAC */
 };
 
-/* Defaults: 16-entry queues, 1536-byte buffers, alignment 4096,
- * 1000 reset polls, MAC 02:00:00:00:00:01. */
+/* Defaults: 16-entry queues, 1536-byte buffers, alignment 4096, a reset
+ * timeout of 1 s, MAC 02:00:00:00:00:01. */
 void vnet_config_defaults(struct vnet_config *cfg);
 
 /* Bytes of DMA memory vnet_init needs for cfg, or 0 for an invalid cfg. The
@@ -187,7 +187,8 @@ struct vnet_dev {
 int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vnet_config *cfg,
               void *dma, size_t dma_len);
 
-/* Writes 0 to Status and waits (bounded) for it to read 0. */
+/* Writes 0 to Status and waits for it to read 0, for cfg.reset_timeout_us
+ * (see vnet_ops.delay_us); VNET_ERR_RESET when it does not. */
 int vnet_reset(struct vnet_dev *dev);
 
 /*
