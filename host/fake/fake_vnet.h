@@ -55,6 +55,9 @@ enum fake_vnet_fault {
     FAKE_FAULT_NEEDS_RESET_ON_STATUS, /* right after the next non-zero Status write the device
                                          fails (fake_vnet_needs_reset), as QEMU's virtio_error
                                          can while the driver sets up */
+    FAKE_FAULT_CONFIG_TORN,           /* the next config-space read races an update: it reads
+                                         the complement of each byte and ConfigGeneration
+                                         moves on (reads after it see the real value) */
     FAKE_FAULT_COUNT
 };
 
@@ -112,16 +115,17 @@ struct fake_vnet_queue {
 
 struct fake_vnet_stats {
     uint64_t notifies_before_driver_ok;
-    uint64_t irqs_raised;  /* times InterruptStatus went from 0 to non-zero */
-    uint64_t acks;         /* InterruptACK writes */
-    uint32_t last_ack;     /* value of the last InterruptACK write */
-    uint64_t tx_frames;    /* frames handed to the backend (or dropped without one) */
-    uint64_t rx_delivered; /* injected frames written into RX buffers */
-    uint64_t rx_dropped;   /* injected frames dropped: pending queue full or too big */
-    uint64_t resets;       /* device resets (Status 0 or legacy QueuePFN 0) */
-    uint64_t status_reads; /* reads of the Status register */
-    uint64_t delay_us;     /* microseconds the driver waited through ops->delay_us: the
-                              only clock the fake has */
+    uint64_t irqs_raised;      /* times InterruptStatus went from 0 to non-zero */
+    uint64_t acks;             /* InterruptACK writes */
+    uint32_t last_ack;         /* value of the last InterruptACK write */
+    uint64_t tx_frames;        /* frames handed to the backend (or dropped without one) */
+    uint64_t rx_delivered;     /* injected frames written into RX buffers */
+    uint64_t rx_dropped;       /* injected frames dropped: pending queue full or too big */
+    uint64_t resets;           /* device resets (Status 0 or legacy QueuePFN 0) */
+    uint64_t status_reads;     /* reads of the Status register */
+    uint64_t generation_reads; /* reads of ConfigGeneration */
+    uint64_t delay_us;         /* microseconds the driver waited through ops->delay_us: the
+                                  only clock the fake has */
 };
 
 /* How the device behaves; the cfg gives the values at init, and a test may

@@ -27,6 +27,13 @@ static bool config_read(struct fake_vnet *f, uint32_t off, unsigned width, uint8
     }
     config_bytes(f, cfg);
     memcpy(out, cfg + (off - VNET_MMIO_CONFIG), width);
+    if (fake_fault_take(f, FAKE_FAULT_CONFIG_TORN)) {
+        /* Half old, half new: garbage, and a new generation (virtio 1.2
+         * §2.5.1: the driver must then read the fields again). */
+        for (unsigned i = 0; i < width; i++)
+            out[i] = (uint8_t)~out[i];
+        f->regs.config_generation++;
+    }
     return true;
 }
 
@@ -68,8 +75,10 @@ static uint32_t read_device_reg(struct fake_vnet *f, uint32_t off, bool *known)
         }
         return f->regs.status;
     case VNET_MMIO_CONFIG_GENERATION:
-        if (fake_modern(f))
+        if (fake_modern(f)) {
+            f->stats.generation_reads++;
             return f->regs.config_generation;
+        }
         break;
     default:
         break;

@@ -1001,6 +1001,59 @@ static void test_link_change_through_config_interrupt(void **state)
     }
 }
 
+/* Config space read while the device updates it (virtio 1.2 §2.5.1): the
+ * fields are read again until ConfigGeneration is the same before and
+ * after. A device that changes it once gives the settled values; one that
+ * never settles gives VNET_ERR_CONFIG after exactly VNET_CONFIG_TRIES
+ * tries. Each try of init's reads the MAC (6 bytes) and the status (one
+ * 16-bit read): a torn read spoils one try. */
+static void test_config_generation_retry(void **state)
+{
+    (void)state;
+    static const uint8_t qemu_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    static const struct {
+        unsigned torn;
+        int rc;
+        uint64_t gen_reads;
+    } cases[] = {
+        {1, VNET_OK, 4}, /* changed once, then settled */
+        {7, VNET_OK, 4}, /* a whole try torn */
+        {8, VNET_OK, 6}, /* two tries */
+        {(VNET_CONFIG_TRIES - 1u) * 7u, VNET_OK, 2u * VNET_CONFIG_TRIES}, /* the last try */
+        {(VNET_CONFIG_TRIES - 1u) * 7u + 1u, VNET_ERR_CONFIG, 2u * VNET_CONFIG_TRIES},
+        {1000, VNET_ERR_CONFIG, 2u * VNET_CONFIG_TRIES}, /* never settles */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct vnet_harness *h = open_h(2, NULL);
+        memcpy(h->fake.cfg.mac, qemu_mac, 6);
+        fake_vnet_set_link(&h->fake, false);
+        fake_vnet_fault(&h->fake, FAKE_FAULT_CONFIG_TORN, cases[i].torn);
+        uint64_t gen0 = h->fake.stats.generation_reads;
+        assert_int_equal(vnet_harness_up(h), cases[i].rc);
+        assert_int_equal(h->fake.stats.generation_reads - gen0, cases[i].gen_reads);
+        if (cases[i].rc == VNET_OK) {
+            assert_memory_equal(vnet_mac(&h->dev), qemu_mac, 6);
+            assert_false(vnet_link_up(&h->dev));
+            assert_int_equal(h->fake.fault_armed[FAKE_FAULT_CONFIG_TORN], 0);
+        } else {
+            assert_true(h->fake.regs.status & VNET_STATUS_FAILED);
+        }
+        close_h(h);
+    }
+    /* The same on a config change: a torn read of the link status, then the
+     * settled one. */
+    struct vnet_harness *h = up_h(2, NULL);
+    fake_vnet_set_link(&h->fake, false);
+    fake_vnet_fault(&h->fake, FAKE_FAULT_CONFIG_TORN, 1);
+    assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
+    assert_false(vnet_link_up(&h->dev));
+    assert_memory_equal(vnet_mac(&h->dev), h->fake.cfg.mac, 6);
+    fake_vnet_set_link(&h->fake, true);
+    fake_vnet_fault(&h->fake, FAKE_FAULT_CONFIG_TORN, 1000);
+    assert_int_equal(vnet_irq(&h->dev, NULL), VNET_ERR_CONFIG);
+    close_h(h);
+}
+
 /* --- a hostile device ---------------------------------------------------- */
 
 static void send_one(struct vnet_harness *h, uint32_t seq)
@@ -1322,6 +1375,7 @@ int main(void)
         cmocka_unit_test(test_spurious_irq_changes_nothing),
         cmocka_unit_test(test_irq_ignores_undefined_bits),
         cmocka_unit_test(test_link_change_through_config_interrupt),
+        cmocka_unit_test(test_config_generation_retry),
         cmocka_unit_test(test_hostile_used_id_out_of_range),
         cmocka_unit_test(test_hostile_used_id_not_in_flight),
         cmocka_unit_test(test_hostile_duplicate_completion),
