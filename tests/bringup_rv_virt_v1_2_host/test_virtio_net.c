@@ -1287,6 +1287,38 @@ static void test_hostile_rx_lengths(void **state)
     }
 }
 
+/* One batch with a bad RX length and a bad used id, in either order: the
+ * whole batch is processed (the good frame delivered, both counted, every
+ * buffer posted again) and vnet_rx_poll returns the graver error, the bad
+ * id, as its header says. */
+static void test_rx_poll_reports_the_graver_error(void **state)
+{
+    (void)state;
+    for (unsigned order = 0; order < 2; order++) {
+        struct vnet_harness *h = up_h(2, NULL);
+        uint8_t f[64];
+        static const enum fake_vnet_fault faults[2] = {FAKE_FAULT_RX_LEN_OVER,
+                                                       FAKE_FAULT_USED_ID_RANGE};
+        fake_vnet_fault(&h->fake, faults[order], 1);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 1, 64)), 0);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 2, 64)), 0);
+        fake_vnet_fault(&h->fake, faults[1 - order], 1);
+        assert_int_equal(fake_vnet_inject(&h->fake, f, tu_frame(f, 3, 64)), 0);
+        struct rxcap rx = {0};
+        unsigned got = 9;
+        assert_int_equal(vnet_rx_poll(&h->dev, 64, rxcap_fn, &rx, &got), VNET_ERR_USED_ID);
+        assert_int_equal(got, 1);
+        assert_int_equal(rx.frames, 1);
+        assert_int_equal(tu_seq(rx.buf), 2);
+        assert_int_equal(h->dev.cnt.rx_len_over, 1);
+        assert_int_equal(h->dev.rxq.stats.used_id_range, 1);
+        /* The id fault lost one buffer for good (the device never returns
+         * it); the others are posted again. */
+        assert_int_equal(h->dev.rxq.in_flight, h->dev.rxq.size);
+        close_h(h);
+    }
+}
+
 static void test_hostile_used_idx_jump(void **state)
 {
     (void)state;
@@ -1381,6 +1413,7 @@ int main(void)
         cmocka_unit_test(test_hostile_duplicate_completion),
         cmocka_unit_test(test_hostile_rx_lengths),
         cmocka_unit_test(test_hostile_used_idx_jump),
+        cmocka_unit_test(test_rx_poll_reports_the_graver_error),
         cmocka_unit_test(test_hostile_extra_entry_beyond_in_flight),
         cmocka_unit_test(test_hostile_used_idx_replays_last_lap),
         cmocka_unit_test(test_hostile_needs_reset),

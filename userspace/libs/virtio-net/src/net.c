@@ -396,6 +396,8 @@ int vnet_rx_poll(struct vnet_dev *dev, unsigned budget, vnet_rx_fn fn, void *ctx
         kick(dev, &dev->rxq);
     if (delivered)
         *delivered = b.delivered;
+    /* The ring's error before the lengths': the graver one (the header's
+     * promise). */
     return rc != VNET_OK ? rc : b.err;
 }
 

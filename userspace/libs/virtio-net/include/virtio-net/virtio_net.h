@@ -219,9 +219,12 @@ typedef void (*vnet_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
  * Delivers up to `budget` received frames to fn, then re-posts their buffers
  * and notifies the RX queue once. Frames with an impossible length are
  * dropped and counted and their buffers re-posted. *delivered (may be NULL)
- * gets the number of frames given to fn. Returns 0, or the first error seen
- * (VNET_ERR_RX_LEN, VNET_ERR_USED_ID, VNET_ERR_USED_IDX, VNET_ERR_BROKEN):
- * valid frames are delivered even when an error is returned.
+ * gets the number of frames given to fn. The whole batch is processed
+ * whatever goes wrong in it; the return value is the gravest error seen,
+ * not the first: VNET_ERR_USED_IDX or VNET_ERR_BROKEN (the ring is broken:
+ * nothing was taken; vnet_reset), else VNET_ERR_USED_ID (a bad used entry,
+ * skipped), else VNET_ERR_RX_LEN (a bad length, dropped), else 0. Valid
+ * frames are delivered even when an error is returned.
  */
 int vnet_rx_poll(struct vnet_dev *dev, unsigned budget, vnet_rx_fn fn, void *ctx,
                  unsigned *delivered);
