@@ -2,9 +2,13 @@
  * Soak: ten million frames through the rings, the device looping every
  * transmitted frame back into the receive queue, over a seeded sequence of
  * ring sizes, both register layouts and varying out-of-order completion
- * windows. At the end of each segment every TX descriptor is free again,
- * every RX buffer is posted again, and the counters add up on both sides:
- * sent = received + dropped, nothing unaccounted for.
+ * windows. Every frame is stamped with its sequence number, its length and
+ * every byte follow from it (tu_frame), and every byte of every frame
+ * received is checked, each sequence number at most once: a frame handed
+ * up from the wrong buffer, shifted, cut or twice fails. At the end of
+ * each segment every TX descriptor is free again, every RX buffer is posted
+ * again, and the counters add up on both sides: sent = received + dropped,
+ * nothing unaccounted for.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,18 +46,36 @@ static void loop_tx(void *ctx, const uint8_t *frame, size_t len)
         l->inject_failed++;
 }
 
+/* The length of frame seq: 60..249 bytes, from seq alone. */
+static size_t soak_len(uint32_t seq)
+{
+    return 60u + (seq * 97u + (seq >> 7)) % 190u;
+}
+
 struct rx_count {
     uint64_t frames;
-    uint64_t bad;
+    uint64_t bad;   /* not frame seq byte for byte, or of the wrong length */
+    uint64_t twice; /* a sequence number seen before */
+    uint32_t sent;  /* frames sent so far: a received seq is below it */
+    uint8_t *seen;  /* a bit per sequence number */
 };
 
 static void rx_fn(void *ctx, const uint8_t *frame, size_t len)
 {
     struct rx_count *c = ctx;
+    uint8_t want[256];
     c->frames++;
-    /* Each frame carries its own length in bytes 14-15. */
-    if (len < 18 || frame[14] != (uint8_t)(len >> 8) || frame[15] != (uint8_t)len)
+    uint32_t seq = len >= 18 ? tu_seq(frame) : UINT32_MAX;
+    if (seq >= c->sent || len != soak_len(seq)) {
         c->bad++;
+        return;
+    }
+    tu_frame(want, seq, len);
+    if (memcmp(want, frame, len) != 0)
+        c->bad++;
+    if (c->seen[seq / 8u] & (1u << (seq % 8u)))
+        c->twice++;
+    c->seen[seq / 8u] |= (uint8_t)(1u << (seq % 8u));
 }
 
 static uint64_t g_sent, g_dropped;
@@ -79,7 +101,8 @@ static void soak_segment(uint32_t seed, uint32_t frames)
     vnet_harness_capture(h, loop_tx, &l);
     assert_int_equal(vnet_harness_up(h), VNET_OK);
 
-    struct rx_count rx = {0, 0};
+    struct rx_count rx = {0, 0, 0, 0, calloc(frames / 8u + 1u, 1)};
+    assert_non_null(rx.seen);
     uint8_t f[256];
     uint32_t sent = 0, again = 0, stuck = 0;
     while (sent < frames) {
@@ -87,17 +110,14 @@ static void soak_segment(uint32_t seed, uint32_t frames)
         uint32_t sent_before = sent;
         uint32_t batch = 1u + lcg(&s) % (2u * h->dev.txq.size);
         for (uint32_t j = 0; j < batch && sent < frames; j++) {
-            size_t len = 60u + lcg(&s) % 190u;
-            memset(f, 0xa5, len);
-            f[14] = (uint8_t)(len >> 8);
-            f[15] = (uint8_t)len;
+            size_t len = tu_frame(f, sent, soak_len(sent));
             int rc = vnet_send_queue(&h->dev, f, len);
             if (rc == VNET_ERR_AGAIN) {
                 again++;
                 break;
             }
             assert_int_equal(rc, VNET_OK);
-            sent++;
+            rx.sent = ++sent;
         }
         assert_int_equal(vnet_send_kick(&h->dev), VNET_OK);
         assert_int_equal(vnet_irq(&h->dev, NULL), VNET_OK);
@@ -139,6 +159,8 @@ static void soak_segment(uint32_t seed, uint32_t frames)
     assert_int_equal(c.rx_frames, h->fake.stats.rx_delivered);
     assert_int_equal(rx.frames, c.rx_frames);
     assert_int_equal(rx.bad, 0);
+    assert_int_equal(rx.twice, 0);
+    free(rx.seen);
     /* A healthy device: no misbehaviour counted anywhere. */
     assert_int_equal(c.rxq.used_id_range + c.rxq.used_unposted + c.rxq.used_duplicate +
                          c.rxq.used_idx_jump + c.txq.used_id_range + c.txq.used_unposted +
