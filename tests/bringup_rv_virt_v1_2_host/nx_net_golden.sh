@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # The golden trace: `nx-net up --pcap` twice gives byte-identical files, and
 # both equal tests/golden/nx_net_up_<layout>.pcap (tshark checks those in
-# the nx_net_pcap_tshark test).
-#   usage: nx_net_golden.sh NX_NET SOURCE_DIR WORK_DIR
+# the nx_net_pcap_tshark test). Every build runs it against the same
+# checked-in files (gcc, clang with the sanitizers, s390x big-endian under
+# qemu-user), so a compiler or byte-order difference in any frame fails.
+#   usage: nx_net_golden.sh NX_NET SOURCE_DIR WORK_DIR [EMULATOR...]
+#   EMULATOR: the command line that runs NX_NET when it is cross-built
+#   (CMake's CMAKE_CROSSCOMPILING_EMULATOR, as ctest runs the other tests).
 #   RVNET_GOLDEN_UPDATE=1 rewrites the golden files instead of comparing.
 set -euo pipefail
 nx=${1:?nx-net binary}
 src=${2:?source dir}
 work=${3:?work dir}
+shift 3
+emu=("$@")
 mkdir -p "$work"
 for layout in legacy modern; do
     golden=$src/tests/golden/nx_net_up_$layout.pcap
-    "$nx" up --virtio "$layout" --pcap "$work/a_$layout.pcap" >"$work/a_$layout.out"
-    "$nx" up --virtio "$layout" --pcap "$work/b_$layout.pcap" >"$work/b_$layout.out"
+    "${emu[@]}" "$nx" up --virtio "$layout" --pcap "$work/a_$layout.pcap" >"$work/a_$layout.out"
+    "${emu[@]}" "$nx" up --virtio "$layout" --pcap "$work/b_$layout.pcap" >"$work/b_$layout.out"
     cmp "$work/a_$layout.pcap" "$work/b_$layout.pcap" ||
         { echo "golden: $layout: two runs differ" >&2; exit 1; }
     cmp "$work/a_$layout.out" "$work/b_$layout.out" ||
