@@ -2,7 +2,8 @@
  * The virtio-net frontend facing a hostile device. The input is a script:
  * each step is one opcode byte and its arguments, deciding what the device
  * writes into the used rings (id, len, idx), InterruptStatus, Status and
- * config, and in what order the driver's entry points run. The driver must
+ * config (the MTU, ACCESS_PLATFORM, a slow reset among them), and in what
+ * order the driver's entry points run. The driver must
  * never crash or touch memory outside its DMA block, and its shadow state
  * must stay consistent.
  */
@@ -18,9 +19,10 @@ static struct vnet_harness *g_h;
 static void rx_fn(void *ctx, const uint8_t *frame, size_t len)
 {
     (void)ctx;
-    /* A delivered frame lies inside the DMA block and is a sane size. */
+    /* A delivered frame lies inside the DMA block and is a sane size: no
+     * longer than the MTU the frontend runs with allows. */
     if (frame < g_h->window || frame + len > g_h->window + g_h->window_len || len < 14 ||
-        len > g_h->cfg.rx_buf_size)
+        len > g_h->cfg.rx_buf_size || len > vnet_mtu(&g_h->dev) + 14u)
         abort();
     volatile uint8_t sink = 0;
     for (size_t i = 0; i < len; i++)
@@ -79,6 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct vnet_harness h;
     struct fake_vnet_cfg fc;
     fake_vnet_cfg_defaults(&fc, version);
+    /* What the device is: an MTU of its choosing, ACCESS_PLATFORM (which
+     * it then requires), a reset that takes some reads. */
+    if (first & 0x20u) {
+        fc.features |= VNET_FEATURE(VNET_F_MTU);
+        fc.mtu = (uint16_t)take(&c, 2);
+    }
+    if (first & 0x40u)
+        fc.features |= VNET_FEATURE(VNET_F_ACCESS_PLATFORM);
+    if (first & 0x80u)
+        fc.reset_reads = take(&c, 1);
     if (vnet_harness_reopen(&h, &fc, &cfg) != 0)
         abort();
     g_h = &h;
@@ -87,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t frame[1600];
     memset(frame, 0xab, sizeof(frame));
     for (unsigned steps = 0; c.n > 0 && steps < 512; steps++) {
-        switch (take(&c, 1) % 12u) {
+        switch (take(&c, 1) % 13u) {
         case 0:
             (void)vnet_send(&h.dev, frame, take(&c, 2) % sizeof(frame));
             break;
@@ -134,10 +146,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (void)vnet_harness_up(&h);
             }
             break;
+        case 12: {
+            /* used->idx moved with no entry written: the last lap replayed. */
+            uint32_t v = take(&c, 2);
+            fake_vnet_used_idx_move(&h.fake, v & 1u, (uint16_t)(v >> 1));
+            break;
+        }
         }
         if (h.dev.state == VNET_STATE_READY) {
             check_shadow(&h.dev.rxq);
             check_shadow(&h.dev.txq);
+            /* The MTU never promises more than a buffer or slot holds. */
+            if (vnet_mtu(&h.dev) + 14u + h.dev.hdr_len > h.cfg.rx_buf_size ||
+                vnet_mtu(&h.dev) + 14u + h.dev.hdr_len > h.cfg.tx_buf_size)
+                abort();
         }
     }
     return 0;
