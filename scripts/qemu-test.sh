@@ -154,7 +154,7 @@ run_ok() {
     # shellcheck disable=SC2054 # the commas are QEMU option syntax
     [ "$dump" = 1 ] && dumpdev=(-object filter-dump,id=d0,netdev=n0,file="$pcap")
     boot "$name" "$mode" "${args[@]}" \
-        -device virtio-net-device,netdev=n0,mac="$mac" -netdev user,id=n0,restrict=on,tftp="$tftpdir" \
+        -device virtio-net-device,netdev=n0,mac="$mac$devopts" -netdev user,id=n0,restrict=on,tftp="$tftpdir" \
         "${dumpdev[@]}" "${after[@]}"
     local mmio irq
     mmio=$(printf '0x%08x' $((0x10001000 + slot * 0x1000)))
@@ -169,7 +169,7 @@ run_ok() {
     # The dhcp line shows what slirp really gave (restrict=on: no router, no DNS).
     markers+=(
         "virtionet: ready"
-        "virtionet: mmio=$mmio irq=$irq mac=$mac mtu=1500 virtio=$ver"
+        "virtionet: mmio=$mmio irq=$irq mac=$mac mtu=$mtu virtio=$ver"
         "netstack: ready"
         "netstack: lo up"
         "netstack: virt0 dhcp addr=10.0.2.15/24 gw=none dns=none"
@@ -268,6 +268,10 @@ run_fail() {
 
 check_link=1
 mac=02:00:00:00:00:01
+# More properties of the net device for the next run_ok, and the MTU its
+# marker line must show (the effective one: the device's with host_mtu=).
+devopts=""
+mtu=1500
 # The four main runs fetch a small file (four blocks), so tshark's full
 # check sees the TFTP exchange too.
 fetch_args="tftp=small.bin"
@@ -278,6 +282,20 @@ run_ok s-legacy s legacy 7 $mac
 run_ok s-modern s modern 7 $mac
 run_fail m-fail m
 run_fail s-fail s
+# QEMU with iommu_platform=on offers VIRTIO_F_ACCESS_PLATFORM (modern only:
+# it is in feature word 1) and refuses FEATURES_OK without it.
+devopts=",iommu_platform=on"
+run_ok s-modern-iommu s modern 7 $mac
+# host_mtu= offers VIRTIO_NET_F_MTU: the image prints the device's MTU and
+# asks for TFTP blocks that fit it (512 + 32 bytes of headers <= 576).
+devopts=",host_mtu=576"
+mtu=576
+fetch_args="tftp=small.bin blksize=512"
+fetch_marker=$(tftp_ok small.bin $small_size "$small_crc" 512)
+run_ok m-legacy-mtu576 m legacy 7 $mac
+run_ok s-modern-mtu576 s modern 7 $mac
+devopts=""
+mtu=1500
 
 check_link=0
 t_fetch=$EPOCHREALTIME

@@ -437,9 +437,11 @@ int rv_main(const void *fdt)
     board_puts(" irq=");
     board_put_dec(s.irq);
     board_puts(" mac=");
-    board_put_mac(dev.mac);
-    board_puts(" mtu=1500 virtio=");
-    board_puts(dev.mmio.version >= 2u ? "modern" : "legacy");
+    board_put_mac(vnet_mac(&dev));
+    board_puts(" mtu=");
+    board_put_dec(vnet_mtu(&dev));
+    board_puts(" virtio=");
+    board_puts(vnet_version(&dev) >= 2u ? "modern" : "legacy");
     board_puts("\n");
     board_puts("virtionet: found by ");
     board_puts(s.how);
