@@ -8,7 +8,9 @@ set -euo pipefail
 #   main: what `nx-net up` needs; all (default): every test;
 #   bench: what bench/run.sh needs, lwIP and U-Boot to compare with included
 want=${1:-all}
-packages=(build-essential cmake libcmocka-dev) # host build of nx-net (cmake configures the tests too)
+packages=(build-essential cmake libcmocka-dev # host build of nx-net (cmake configures the tests too)
+    libslirp-dev libglib2.0-dev pkgconf)        # nx-net --backend slirp (slirp.pc requires glib-2.0);
+                                                # pkgconf also for install-test.sh's consumer
 tests=(
     clang clang-format llvm                        # second compiler, sanitizers, libFuzzer
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
@@ -23,7 +25,6 @@ tests=(
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run; qemu-riscv64 too
     file
-    pkgconf                                        # install-test.sh: the pkg-config consumer
 )
 # The big-endian run also needs cmocka built for s390x (multiarch).
 cross=(libcmocka-dev:s390x)
