@@ -23,15 +23,16 @@ int stub_net_init(struct stub_net *s, const struct dhcp_server_config *srv)
     return 0;
 }
 
-static void inject(struct stub_net *p, const uint8_t *frame, size_t len, uint32_t *counter)
+static void inject(struct stub_net *p, const struct fake_rx_sink *out, const uint8_t *frame,
+                   size_t len, uint32_t *counter)
 {
-    if (p->sink.deliver && p->sink.deliver(p->sink.ctx, frame, len) == 0)
+    if (out->deliver && out->deliver(out->ctx, frame, len) == 0)
         (*counter)++;
     else
         p->stats.inject_fail++;
 }
 
-static bool answer_arp(struct stub_net *p, const struct np_eth *e)
+static bool answer_arp(struct stub_net *p, const struct fake_rx_sink *to, const struct np_eth *e)
 {
     struct np_arp a, r;
     uint8_t out[NP_ETH_MIN_FRAME];
@@ -50,11 +51,12 @@ static bool answer_arp(struct stub_net *p, const struct np_eth *e)
     if (np_arp_build(out + NP_ETH_HLEN, sizeof(out) - NP_ETH_HLEN, &r, &n) != NP_OK ||
         np_eth_build(out, sizeof(out), &h, n, &n) != NP_OK)
         return false;
-    inject(p, out, n, &p->stats.arp_replies);
+    inject(p, to, out, n, &p->stats.arp_replies);
     return true;
 }
 
-static bool answer_icmp(struct stub_net *p, const struct np_eth *e, const struct np_ipv4 *ip)
+static bool answer_icmp(struct stub_net *p, const struct fake_rx_sink *to, const struct np_eth *e,
+                        const struct np_ipv4 *ip)
 {
     struct np_icmp m;
     uint8_t out[NP_ETH_MAX_FRAME];
@@ -78,11 +80,11 @@ static bool answer_icmp(struct stub_net *p, const struct np_eth *e, const struct
         np_ipv4_build(out + NP_ETH_HLEN, sizeof(out) - NP_ETH_HLEN, &h, n, &n) != NP_OK ||
         np_eth_build(out, sizeof(out), &eh, n, &n) != NP_OK)
         return false;
-    inject(p, out, n, &p->stats.icmp_replies);
+    inject(p, to, out, n, &p->stats.icmp_replies);
     return true;
 }
 
-static bool answer_dhcp(struct stub_net *p, const struct np_eth *e)
+static bool answer_dhcp(struct stub_net *p, const struct fake_rx_sink *to, const struct np_eth *e)
 {
     struct np_udp_frame f;
     uint8_t out[NP_ETH_MAX_FRAME];
@@ -101,30 +103,37 @@ static bool answer_dhcp(struct stub_net *p, const struct np_eth *e)
     /* A unicast reply goes to the MAC the request came from. */
     if (dhcp_tx_frame(&tx, p->mac, f.src_mac, out, sizeof(out), &n) != DHCP_OK)
         return false;
-    inject(p, out, n, &p->stats.dhcp_replies);
+    inject(p, to, out, n, &p->stats.dhcp_replies);
     return true;
+}
+
+bool stub_net_answer(struct stub_net *s, const uint8_t *frame, size_t len,
+                     const struct fake_rx_sink *to)
+{
+    struct np_eth e;
+    struct np_ipv4 ip;
+    bool done = false;
+    s->stats.frames_in++;
+    if (np_eth_parse(frame, len, &e) == NP_OK) {
+        if (e.type == NP_ETHERTYPE_ARP && s->answer_arp) {
+            done = answer_arp(s, to, &e);
+        } else if (e.type == NP_ETHERTYPE_IPV4 &&
+                   np_ipv4_parse(e.payload, e.payload_len, &ip) == NP_OK) {
+            if (ip.proto == NP_IP_PROTO_ICMP && s->answer_icmp)
+                done = answer_icmp(s, to, &e, &ip);
+            else if (ip.proto == NP_IP_PROTO_UDP && s->answer_dhcp)
+                done = answer_dhcp(s, to, &e);
+        }
+    }
+    if (!done)
+        s->stats.ignored++;
+    return done;
 }
 
 static void stub_tx(void *ctx, const uint8_t *frame, size_t len)
 {
     struct stub_net *p = ctx;
-    struct np_eth e;
-    struct np_ipv4 ip;
-    bool done = false;
-    p->stats.frames_in++;
-    if (np_eth_parse(frame, len, &e) == NP_OK) {
-        if (e.type == NP_ETHERTYPE_ARP && p->answer_arp) {
-            done = answer_arp(p, &e);
-        } else if (e.type == NP_ETHERTYPE_IPV4 &&
-                   np_ipv4_parse(e.payload, e.payload_len, &ip) == NP_OK) {
-            if (ip.proto == NP_IP_PROTO_ICMP && p->answer_icmp)
-                done = answer_icmp(p, &e, &ip);
-            else if (ip.proto == NP_IP_PROTO_UDP && p->answer_dhcp)
-                done = answer_dhcp(p, &e);
-        }
-    }
-    if (!done)
-        p->stats.ignored++;
+    (void)stub_net_answer(p, frame, len, &p->sink);
 }
 
 static void stub_bind(void *ctx, const struct fake_rx_sink *sink)

@@ -24,7 +24,7 @@
 #include "dhcp-stub/dhcp_server.h"
 
 struct stub_net_stats {
-    uint32_t frames_in;    /* frames the driver sent */
+    uint32_t frames_in;    /* frames handed to it (behind the device: the driver sent) */
     uint32_t dhcp_replies; /* OFFER/ACK/NAK delivered */
     uint32_t arp_replies;  /* ARP replies delivered */
     uint32_t icmp_replies; /* echo replies delivered */
@@ -46,7 +46,22 @@ struct stub_net {
  * replies. Returns 0 or -1 (a bad server configuration). */
 int stub_net_init(struct stub_net *s, const struct dhcp_server_config *srv);
 
-/* The stub as a backend (ctx = s). */
+/* The stub as a backend (ctx = s): every frame the driver sends goes to
+ * stub_net_answer with the device's sink. */
 struct fake_backend stub_net_backend(struct stub_net *s);
+
+/*
+ * The frame responder itself: one Ethernet frame that arrived at the stub
+ * (a DHCP message to port 67, an ARP request for s->ip, an echo request to
+ * s->ip) and its answer, at once, through `to`. Returns true when it
+ * answered; counts frames_in, the reply kind, ignored and inject_fail.
+ * The DHCP server's clock is s->now_ms (the backend's poll sets it). The
+ * backend calls it behind the device; a program on top of a frontend
+ * (nx-net dhcp-server: TAP -> fake device -> frontend -> here -> frontend
+ * -> TAP) calls it with frames from vnet_rx_poll and a sink that sends
+ * through the frontend, with s->mac set to the frontend's MAC.
+ */
+bool stub_net_answer(struct stub_net *s, const uint8_t *frame, size_t len,
+                     const struct fake_rx_sink *to);
 
 #endif
