@@ -81,6 +81,13 @@ struct fake_backend pcap_tee_backend(struct pcap_tee *t)
     return (struct fake_backend){&t->ops, t};
 }
 
+int pcap_tee_write(struct pcap_tee *t, const uint8_t *frame, size_t len)
+{
+    if (!t->out.f)
+        return -1;
+    return pcap_write_eth(&t->out, t->now_ms, frame, len);
+}
+
 int pcap_tee_close(struct pcap_tee *t)
 {
     if (!t->out.f)

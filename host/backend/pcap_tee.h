@@ -36,6 +36,11 @@ int pcap_tee_open(struct pcap_tee *t, const struct fake_backend *inner, const ch
 /* The tee as a backend: inner's name and clock, the tee in between. */
 struct fake_backend pcap_tee_backend(struct pcap_tee *t);
 
+/* A frame from elsewhere into the same file, stamped with the now_ms of
+ * the last poll (nx-net writes lo's packets beside virt0's). Returns 0, or
+ * -1 when the file is closed or the write failed. */
+int pcap_tee_write(struct pcap_tee *t, const uint8_t *frame, size_t len);
+
 /* Flushes and closes the file (not inner). Returns 0, or -1 when any write
  * failed. The close op calls it and then closes inner. */
 int pcap_tee_close(struct pcap_tee *t);

@@ -38,9 +38,8 @@ static int fail(char *why, size_t why_len, int err, const char *fmt, ...)
     return -err;
 }
 
-/* Linux's rule for an interface name (dev_valid_name in net/core/dev.c):
- * 1 to 15 bytes, not "." or "..", no '/', ':' or white space. */
-static bool valid_name(const char *s)
+/* Linux's rule for an interface name (dev_valid_name in net/core/dev.c). */
+bool tap_backend_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n > TAP_BACKEND_NAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
@@ -93,7 +92,7 @@ int tap_backend_open(struct tap_backend *t, const char *ifname, char *why, size_
 {
     memset(t, 0, sizeof(*t));
     t->fd = -1;
-    if (!ifname || !valid_name(ifname))
+    if (!ifname || !tap_backend_name_ok(ifname))
         return fail(why, why_len, EINVAL, "'%s' is not an interface name (1 to 15 characters)",
                     ifname ? ifname : "");
     memcpy(t->ifname, ifname, strlen(ifname) + 1);

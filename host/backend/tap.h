@@ -59,6 +59,10 @@ struct tap_backend {
     uint8_t buf[65536]; /* one read; anything longer than a frame is counted and dropped */
 };
 
+/* True when s is a valid Linux interface name (dev_valid_name: 1 to 15
+ * bytes, not "." or "..", no '/', ':' or white space). */
+bool tap_backend_name_ok(const char *s);
+
 /*
  * Attaches to the TAP interface `ifname`. Before anything is opened for
  * good, checks that the name is a valid interface name, that the interface

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # nx-net as a user meets it: the marker lines of `up` in order, exit
 # statuses, one-line reasons for bad usage, --help on every subcommand,
-# --json, ping and sendraw through the stack.
-#   usage: nx_net_cli.sh NX_NET
+# --json, ping and sendraw through the stack; --backend: what it refuses
+# (before any output, leaving nothing behind), slirp as any user, and what
+# a build without libslirp says.
+#   usage: nx_net_cli.sh NX_NET [NX_NET_NOSLIRP HAVE_SLIRP(ON|OFF)]
 set -uo pipefail
-nx=${1:?nx-net binary}
+nx=$(readlink -f "${1:?nx-net binary}")
+nx_noslirp=${2:-}
+have_slirp=${3:-OFF}
 fails=0
 TMPDIR_=$(mktemp -d)
 trap 'rm -rf "$TMPDIR_"' EXIT
@@ -90,6 +94,58 @@ out=$("$nx" sendraw --proto 1 --dst 127.0.0.1 --hex 0800f7fd00010001); rc=$?
 [ "$rc" -eq 0 ] && grep -q 'recv 8 bytes from 127.0.0.1: 08 00 f7 fd 00 01 00 01' <<<"$out" &&
     grep -q 'recv 8 bytes from 127.0.0.1: 00 00 ff fd 00 01 00 01' <<<"$out"
 check "sendraw ICMP echo to 127.0.0.1: request and reply back"
+
+# --- backends -------------------------------------------------------------
+usage_error "an unknown backend" up --backend banana
+grep -q "takes stub, slirp or tap:IFNAME, not 'banana'" "$TMPDIR_/err"; check "... and it says what is known"
+usage_error "tap: with no name" up --backend tap:
+usage_error "a 16-character interface name" up --backend tap:abcdefghijklmnop
+usage_error "a TAP that does not exist" dhcp --backend tap:rvnosuch0
+grep -q "no interface rvnosuch0 (create it: ip tuntap add dev rvnosuch0" "$TMPDIR_/err"
+check "... and it says how to make one"
+! ip link show rvnosuch0 >/dev/null 2>&1; check "... and none was made"
+usage_error "an interface that is not a TAP" up --backend tap:lo
+grep -q "lo is not a TAP device" "$TMPDIR_/err"; check "... and it says so"
+usage_error "--tftp without slirp" up --tftp /tmp
+usage_error "a multicast --mac" up --mac 01:00:00:00:00:01
+usage_error "a short --mac" up --mac 02:00:00:00:01
+usage_error "a pcap file that cannot be written" up --pcap "$TMPDIR_/no/such/dir/x.pcap"
+[ ! -e "$TMPDIR_/no" ]; check "... and nothing was made"
+
+out=$("$nx" up --mac 02:00:00:00:00:99); rc=$?
+[ "$rc" -eq 0 ] && grep -q 'mac=02:00:00:00:00:99' <<<"$out" &&
+    grep -q 'dhcp addr=10.0.2.15/24' <<<"$out"; check "--mac sets the device's MAC"
+out=$("$nx" --json dhcp); rc=$?
+grep -q '"backend":"stub","clock":"virtual"' <<<"$out"; check "--json names the stub and the virtual clock"
+
+if [ "$have_slirp" = ON ]; then
+    # libslirp in-process, restricted: its lease (no router, no DNS) and its
+    # answer to the ping of 10.0.2.2, and the output says the clock is real.
+    out=$("$nx" up --backend slirp); rc=$?
+    [ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "backend: slirp clock=monotonic" ] &&
+        grep -q '^netstack: virt0 dhcp addr=10.0.2.15/24 gw=none dns=none$' <<<"$out" &&
+        grep -q '^SELFTEST: net gw ping ok$' <<<"$out" && grep -q ' monotonic ms$' <<<"$out"
+    check "up --backend slirp: slirp's lease and its echo replies, on the monotonic clock"
+    out=$("$nx" --json ping 10.0.2.2 -c 2 --backend slirp); rc=$?
+    [ "$rc" -eq 0 ] && grep -q '"backend":"slirp","clock":"monotonic"' <<<"$out" &&
+        grep -q '"sent":2,"received":2' <<<"$out"; check "--json ping 10.0.2.2 --backend slirp"
+    usage_error "a TFTP directory that is not there" up --backend slirp --tftp "$TMPDIR_/none"
+    if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+        out=$(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups "$nx" up --backend slirp); rc=$?
+        [ "$rc" -eq 0 ] && grep -q 'dhcp addr=10.0.2.15/24' <<<"$out"
+        check "up --backend slirp as the user nobody"
+    fi
+else
+    echo "SKIPPED: this build has no libslirp: up --backend slirp not run" >&2
+fi
+if [ -n "$nx_noslirp" ]; then
+    nx_with_slirp=$nx
+    nx=$nx_noslirp
+    usage_error "--backend slirp where libslirp was missing" up --backend slirp
+    nx=$nx_with_slirp
+    grep -q "built without libslirp (install libslirp-dev and libglib2.0-dev" "$TMPDIR_/err"
+    check "... and it says what to install"
+fi
 
 [ "$fails" -eq 0 ] || { echo "nx-net cli: $fails failed" >&2; exit 1; }
 echo "nx-net cli: all checks passed"

@@ -17,7 +17,7 @@ int nx_cmd_if(struct nx_world *w)
     vnet_counters(&w->h.dev, &v);
     static const char *const names[NS_IF_COUNT] = {"virt0", "lo"};
     if (w->o->json)
-        printf("{\"ok\":true,\"interfaces\":[");
+        printf("{\"ok\":true,%s,\"interfaces\":[", nx_json_be(w));
     for (unsigned i = 0; i < NS_IF_COUNT; i++) {
         struct ns_if_info f;
         if (ns_if_get(&w->ns, (enum ns_ifid)i, &f) != NS_OK)
@@ -53,9 +53,9 @@ int nx_cmd_dhcp(struct nx_world *w)
         return nx_fail_step(w, "dhcp", "no-lease");
     const struct ns_event *e = &w->lease;
     if (w->o->json) {
-        printf("{\"ok\":true,\"addr\":\"%s\",\"mask\":\"%s\",\"prefix\":%u,\"gw\":\"%s\","
+        printf("{\"ok\":true,%s,\"addr\":\"%s\",\"mask\":\"%s\",\"prefix\":%u,\"gw\":\"%s\","
                "\"dns\":\"%s\",\"server\":\"%s\",\"lease_s\":%u,\"t1_s\":%u,\"t2_s\":%u}\n",
-               nx_ip_str(l->addr, a), nx_ip_str(l->mask, m), l->prefix_len,
+               nx_json_be(w), nx_ip_str(l->addr, a), nx_ip_str(l->mask, m), l->prefix_len,
                nx_ip_or_none(e->gw, e->have & NS_HAVE_ROUTER, g),
                nx_ip_or_none(e->dns, e->have & NS_HAVE_DNS, d), nx_ip_str(l->server_id, s),
                l->lease_s, l->t1_s, l->t2_s);
@@ -78,14 +78,14 @@ int nx_cmd_ping(struct nx_world *w)
         return nx_fail_step(w, "ping", ns_strerror(rc));
     char a[16];
     if (w->o->json) {
-        printf("{\"ok\":%s,\"dst\":\"%s\",\"sent\":%u,\"received\":%u,\"rtt_min_ms\":%u,"
+        printf("{\"ok\":%s,%s,\"dst\":\"%s\",\"sent\":%u,\"received\":%u,\"rtt_min_ms\":%u,"
                "\"rtt_max_ms\":%u}\n",
-               r.received == r.sent ? "true" : "false", nx_ip_str(dst, a), r.sent, r.received,
-               r.received ? r.rtt_min_ms : 0, r.received ? r.rtt_max_ms : 0);
+               r.received == r.sent ? "true" : "false", nx_json_be(w), nx_ip_str(dst, a), r.sent,
+               r.received, r.received ? r.rtt_min_ms : 0, r.received ? r.rtt_max_ms : 0);
     } else {
-        printf("ping %s: %u sent, %u received, rtt min %u max %u ms (virtual clock)\n",
+        printf("ping %s: %u sent, %u received, rtt min %u max %u ms (%s clock)\n",
                nx_ip_str(dst, a), r.sent, r.received, r.received ? r.rtt_min_ms : 0,
-               r.received ? r.rtt_max_ms : 0);
+               r.received ? r.rtt_max_ms : 0, nx_clock_name(w));
     }
     return r.received == r.sent && r.sent > 0 ? NX_EXIT_OK : NX_EXIT_FAIL;
 }
@@ -127,8 +127,8 @@ int nx_cmd_sendraw(struct nx_world *w)
     (void)nx_run(w, NULL, NULL, 100);
     char a[16];
     if (o->json)
-        printf("{\"ok\":true,\"proto\":%d,\"dst\":\"%s\",\"sent\":%zu,\"received\":[", o->proto,
-               nx_ip_str(o->addr, a), o->hex_len);
+        printf("{\"ok\":true,%s,\"proto\":%d,\"dst\":\"%s\",\"sent\":%zu,\"received\":[",
+               nx_json_be(w), o->proto, nx_ip_str(o->addr, a), o->hex_len);
     else
         printf("sent %zu bytes proto %d to %s\n", o->hex_len, o->proto, nx_ip_str(o->addr, a));
     print_raw_back(w);

@@ -1,11 +1,13 @@
 /*
  * nx-net: the host front door of rvnet, in the shape of ip/ping. Every
  * subcommand runs the whole host in one process: the virtio-net frontend on
- * the fake virtio-mmio device, a stub network behind the device (a peer at
- * 10.0.2.2 answering DHCP, ARP and ICMP, as QEMU's slirp would), lo, and the
- * netstack, on a virtual clock that starts at 0 and moves 1 ms per poll. So
- * the same command gives the same frames, the same output and, with --pcap,
- * the same file, byte for byte. Host only.
+ * the fake virtio-mmio device, a backend behind the device, lo, and the
+ * netstack. The default backend is the stub network (a peer at 10.0.2.2
+ * answering DHCP, ARP and ICMP, as QEMU's slirp would) on a virtual clock
+ * that starts at 0 and moves 1 ms per poll: the same command gives the same
+ * frames, the same output and, with --pcap, the same file, byte for byte.
+ * --backend slirp (libslirp in-process, no root) and --backend tap:IFNAME
+ * (a Linux TAP) reach real peers on the monotonic clock. Host only.
  *
  * This file is the command line: a table of subcommands (name, usage, the
  * options each takes, a check, a handler) and a table of options. Every
@@ -39,6 +41,11 @@ static const struct nx_optdef optdefs[] = {
     {"proto", required_argument, NX_OPT_PROTO, "N", "the IP protocol number, 0-255"},
     {"dst", required_argument, NX_OPT_DST, "ADDR", "the destination address"},
     {"hex", required_argument, NX_OPT_HEX, "BYTES", "the payload, in hex"},
+    {"backend", required_argument, NX_OPT_BACKEND, "stub|slirp|tap:IFNAME",
+     "behind the device (default stub; slirp and tap run on the monotonic clock)"},
+    {"mac", required_argument, NX_OPT_MAC, "MAC", "the device's MAC (default 02:00:00:00:00:01)"},
+    {"tftp", required_argument, NX_OPT_TFTP, "DIR",
+     "with --backend slirp: slirp serves DIR over TFTP"},
 };
 
 #define NX_NOPTS (sizeof(optdefs) / sizeof(optdefs[0]))
@@ -53,7 +60,8 @@ struct nx_raw {
 
 /* --- the subcommands ------------------------------------------------------------ */
 
-#define NX_COMMON (NX_OPT_VIRTIO | NX_OPT_PCAP | NX_OPT_JSON)
+#define NX_COMMON                                                                                  \
+    (NX_OPT_VIRTIO | NX_OPT_PCAP | NX_OPT_JSON | NX_OPT_BACKEND | NX_OPT_MAC | NX_OPT_TFTP)
 
 static int check_sendraw(struct nx_opts *o);
 
@@ -64,15 +72,14 @@ static const struct nx_cmd cmds[] = {
      NX_COMMON, false, NULL, nx_cmd_up},
     {"if", "", "Brings the host up (DHCP included) and lists virt0 and lo.\n", NX_COMMON, false,
      NULL, nx_cmd_if},
-    {"dhcp", "", "Runs DHCP on virt0 against the stub network and prints the lease.\n", NX_COMMON,
-     false, NULL, nx_cmd_dhcp},
+    {"dhcp", "", "Runs DHCP on virt0 and prints the lease.\n", NX_COMMON, false, NULL, nx_cmd_dhcp},
     {"ping", "ADDR [-c N]",
      "N echo requests (default 3) to ADDR after DHCP: 127.x.y.z goes over lo,\n"
-     "10.0.2.2 to the stub peer. Exit 0 when every request was answered.\n",
+     "10.0.2.2 to the stub peer (or slirp). Exit 0 when every request was answered.\n",
      NX_COMMON | NX_OPT_COUNT, true, NULL, nx_cmd_ping},
     {"sendraw", "--proto N --dst ADDR --hex BYTES",
      "Sends BYTES as the payload of an IPv4 packet of protocol N through a raw\n"
-     "socket and prints what the socket receives in the next 100 virtual ms.\n",
+     "socket and prints what the socket receives in the next 100 ms.\n",
      NX_COMMON | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX, false, check_sendraw, nx_cmd_sendraw},
 };
 
@@ -89,9 +96,12 @@ static void usage_all(FILE *to)
         const char *nl = strchr(cmds[i].help, '\n');
         fprintf(to, "  %-34s %.*s\n", head, (int)(nl - cmds[i].help), cmds[i].help);
     }
-    fprintf(to, "Everything runs in-process: the fake virtio-mmio device with a stub\n"
-                "network (10.0.2.2) behind it, on a virtual clock. Exit 0: passed; 1: a step\n"
-                "failed; 2: nothing ran (bad arguments). 'nx-net COMMAND --help' for more.\n");
+    fprintf(to, "Everything runs in-process: the fake virtio-mmio device with, behind it,\n"
+                "  --backend stub         a stub network (10.0.2.2), on a virtual clock (default)\n"
+                "  --backend slirp        libslirp, QEMU's user network, restricted; no root\n"
+                "  --backend tap:IFNAME   a Linux TAP that exists and is up (root, or its owner)\n"
+                "Exit 0: passed; 1: a step failed; 2: nothing ran (bad arguments, or a backend\n"
+                "that cannot be opened). 'nx-net COMMAND --help' for more.\n");
 }
 
 static void usage_cmd(FILE *to, const struct nx_cmd *c)
@@ -161,6 +171,22 @@ static int take_values(const struct nx_raw *r, struct nx_opts *o)
             if (nx_parse_ip(s, &o->addr) != 0)
                 return bad_usage("--dst: '%s' is not an IPv4 address", s);
             break;
+        case NX_OPT_BACKEND: {
+            char why[200];
+            if (nx_backend_parse(s, o, why, sizeof(why)) != 0) {
+                fprintf(stderr, "nx-net: %s\n", why);
+                return NX_EXIT_USAGE;
+            }
+            break;
+        }
+        case NX_OPT_MAC:
+            if (nx_parse_mac(s, o->mac) != 0)
+                return bad_usage("--mac: '%s' is not a unicast MAC (xx:xx:xx:xx:xx:xx)", s);
+            o->have_mac = true;
+            break;
+        case NX_OPT_TFTP:
+            o->tftp_dir = s;
+            break;
         case NX_OPT_HEX:
             if (nx_hex_decode(s, o->hex, sizeof(o->hex), &o->hex_len) != 0 || o->hex_len == 0)
                 return bad_usage("--hex: '%s' is not hex bytes (1 to 1480 of them)", s);
@@ -192,6 +218,8 @@ static int check_args(const struct nx_raw *r, struct nx_opts *o)
     } else if (r->pos) {
         return bad_usage("unexpected argument '%s'", r->pos);
     }
+    if (o->tftp_dir && o->backend != NX_BE_SLIRP)
+        return bad_usage("%s needs --backend slirp", "--tftp");
     return c->check ? c->check(o) : 0;
 }
 
@@ -274,11 +302,13 @@ int main(int argc, char **argv)
         return rc;
 
     static struct nx_world w;
-    rc = nx_world_open(&w, &o);
+    rc = nx_world_prepare(&w, &o);
+    if (rc)
+        return rc;
+    rc = nx_world_open(&w);
     if (rc == 0)
         rc = o.cmd->run(&w);
-    nx_world_close(&w);
-    if (w.pcap.error) {
+    if (nx_world_close(&w) != 0) {
         fprintf(stderr, "nx-net: writing %s failed\n", o.pcap);
         return NX_EXIT_FAIL;
     }

@@ -2,6 +2,8 @@
  * nx-net's parts (host only):
  *   nx_net.c    main: the table of subcommands and options, the checks
  *               made before anything is brought up, the usage texts
+ *   nx_backend.c  what is behind the fake device (--backend), the pcap
+ *               tee around it, the monotonic clock
  *   nx_world.c  the world every subcommand runs in: the fake device with
  *               its backend, the frontend, the netstack, the clock and the
  *               loop that polls them, the orderly stop
@@ -18,8 +20,10 @@
 #include <stdint.h>
 
 #include "netstack/netstack.h"
-#include "pcap.h"
+#include "pcap_tee.h"
+#include "slirp.h"
 #include "stub_net.h"
+#include "tap.h"
 #include "vnet_harness.h"
 
 /* The slot the fake device stands for: QEMU's virt board puts the first
@@ -28,7 +32,8 @@
 #define NX_IRQ 8u
 #define NX_ARP_N 8u
 #define NX_SOCK_DEPTH 8u
-#define NX_STEP_LIMIT 200000u /* virtual ms any one wait may take */
+#define NX_STEP_LIMIT 200000u  /* virtual ms any one wait may take */
+#define NX_REAL_DHCP_MS 30000u /* on a real link: DHCP gives up after 30 s */
 #define NX_LOOPBACK 0x7f000001u
 
 /* Exit statuses. */
@@ -47,7 +52,12 @@ enum nx_opt {
     NX_OPT_PROTO = 1u << 4,
     NX_OPT_DST = 1u << 5,
     NX_OPT_HEX = 1u << 6,
+    NX_OPT_BACKEND = 1u << 7,
+    NX_OPT_MAC = 1u << 8,
+    NX_OPT_TFTP = 1u << 9,
 };
+
+enum nx_backend_kind { NX_BE_STUB, NX_BE_SLIRP, NX_BE_TAP };
 
 struct nx_opts;
 
@@ -72,15 +82,32 @@ struct nx_opts {
     uint32_t addr; /* ping's ADDR, sendraw's --dst */
     uint8_t hex[NS_DGRAM_MAX];
     size_t hex_len;
+    enum nx_backend_kind backend;
+    char ifname[TAP_BACKEND_NAME_MAX + 1]; /* tap:IFNAME */
+    const char *tftp_dir;                  /* slirp's TFTP directory */
+    bool have_mac;
+    uint8_t mac[6];
+};
+
+/* The backend behind the fake device, teed to --pcap when given. */
+struct nx_backend {
+    enum nx_backend_kind kind;
+    bool open, real, tee_on;
+    struct stub_net stub;
+    struct slirp_backend slirp;
+    struct tap_backend tap;
+    struct pcap_tee tee;
+    struct fake_backend inner; /* stub, slirp or tap */
+    struct fake_backend be;    /* what the device sees: inner, or the tee around it */
 };
 
 struct nx_world {
     const struct nx_opts *o;
     struct vnet_harness h;
-    struct stub_net peer;
-    struct fake_backend be; /* what is behind the fake device */
-    struct pcap_out pcap;
-    bool pcap_on;
+    struct nx_backend bk;
+    bool real;     /* the monotonic clock (slirp, tap), else the virtual one (stub) */
+    bool stopping; /* the orderly stop runs: a signal no longer ends the loop */
+    uint64_t t0;   /* the clock when the world was opened */
     struct ns_host ns;
     struct lo_slot lo_slots[LO_DEPTH_DEFAULT];
     struct ns_arp_entry arp[NX_ARP_N];
@@ -92,11 +119,29 @@ struct nx_world {
     struct ns_event lease;
 };
 
+/* nx_backend.c */
+int nx_backend_parse(const char *spec, struct nx_opts *o, char *why, size_t why_len);
+const char *nx_backend_desc(const struct nx_opts *o, char *buf, size_t cap);
+int nx_backend_open(struct nx_backend *b, const struct nx_opts *o, char *why, size_t why_len);
+int nx_backend_close(struct nx_backend *b); /* -1 when the pcap file could not be written */
+uint64_t nx_mono_ms(void);
+
 /* nx_world.c */
 void nx_say(const struct nx_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int nx_fail_step(const struct nx_world *w, const char *step, const char *reason);
-int nx_world_open(struct nx_world *w, const struct nx_opts *o);
-void nx_world_close(struct nx_world *w);
+/* Opens the backend (and the pcap file): before any output, so a failure
+ * prints one line on stderr and leaves nothing behind. Returns 0 or
+ * NX_EXIT_USAGE. */
+int nx_world_prepare(struct nx_world *w, const struct nx_opts *o);
+/* The frontend and the netstack up, with their marker lines. */
+int nx_world_open(struct nx_world *w);
+/* Closes everything; returns -1 when the pcap file could not be written. */
+int nx_world_close(struct nx_world *w);
+/* "clock":"virtual" or "clock":"monotonic" and the backend, for JSON. */
+const char *nx_json_be(const struct nx_world *w);
+const char *nx_clock_name(const struct nx_world *w);
+/* Milliseconds since the world was opened. */
+uint64_t nx_elapsed(const struct nx_world *w);
 /* Runs the loop until done(w, arg) is true or budget ms passed; done may
  * be NULL (run out the budget). Returns true when done said so. */
 bool nx_run(struct nx_world *w, bool (*done)(struct nx_world *w, void *arg), void *arg,
@@ -121,6 +166,7 @@ unsigned nx_prefix_len(uint32_t mask);
 const char *nx_mac_str(const uint8_t m[6], char buf[18]);
 int nx_parse_ip(const char *s, uint32_t *out);
 int nx_parse_uint(const char *s, unsigned long max, unsigned long *out);
+int nx_parse_mac(const char *s, uint8_t mac[6]);
 int nx_hex_decode(const char *s, uint8_t *out, size_t cap, size_t *len);
 
 #endif

@@ -17,7 +17,7 @@ static bool is_bound(struct nx_world *w, void *arg)
 
 int nx_seq_dhcp(struct nx_world *w)
 {
-    if (!nx_run(w, is_bound, NULL, NX_STEP_LIMIT))
+    if (!nx_run(w, is_bound, NULL, w->real ? NX_REAL_DHCP_MS : NX_STEP_LIMIT))
         return nx_fail_step(w, "netstack virt0 dhcp", "no-lease");
     char a[16], g[16], d[16];
     const struct ns_event *l = &w->lease;
@@ -57,22 +57,23 @@ static void up_json(const struct nx_world *w, const struct ns_ping_result *lo,
     char feat[160], a[16], g[16], d[16], mac[18];
     vnet_features_str(w->h.dev.negotiated, feat, sizeof(feat));
     const struct ns_event *l = &w->lease;
-    printf("{\"ok\":true,\"virtio\":\"%s\",\"mmio\":\"0x%08x\",\"irq\":%u,\"mac\":\"%s\","
+    printf("{\"ok\":true,%s,\"virtio\":\"%s\",\"mmio\":\"0x%08x\",\"irq\":%u,\"mac\":\"%s\","
            "\"mtu\":1500,\"features_offered\":\"0x%016llx\","
            "\"features_negotiated\":\"0x%016llx\",\"features\":\"%s\",\"lo\":\"up\","
            "\"dhcp\":{\"addr\":\"%s\",\"prefix\":%u,\"gw\":\"%s\",\"dns\":\"%s\"},"
            "\"lo_ping\":{\"sent\":%u,\"received\":%u},"
            "\"gw_ping\":{\"sent\":%u,\"received\":%u},"
            "\"virt0\":{\"tx_frames\":%llu,\"tx_bytes\":%llu,\"rx_frames\":%llu,"
-           "\"rx_bytes\":%llu},\"lo_frames\":%u,\"drops\":%llu,\"virtual_ms\":%llu}\n",
-           w->o->version >= 2u ? "modern" : "legacy", NX_MMIO_BASE, NX_IRQ,
+           "\"rx_bytes\":%llu},\"lo_frames\":%u,\"drops\":%llu,\"%s_ms\":%llu}\n",
+           nx_json_be(w), w->o->version >= 2u ? "modern" : "legacy", NX_MMIO_BASE, NX_IRQ,
            nx_mac_str(w->h.dev.mac, mac), (unsigned long long)w->h.dev.offered,
            (unsigned long long)w->h.dev.negotiated, feat, nx_ip_str(l->addr, a),
            nx_prefix_len(l->mask), nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
            nx_ip_or_none(l->dns, l->have & NS_HAVE_DNS, d), lo->sent, lo->received, gw->sent,
            gw->received, (unsigned long long)v.tx_frames, (unsigned long long)v.tx_bytes,
            (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes, c.tx_frames[NS_IF_LO],
-           (unsigned long long)nx_drops(&c, &v), (unsigned long long)w->now);
+           (unsigned long long)nx_drops(&c, &v), nx_clock_name(w),
+           (unsigned long long)nx_elapsed(w));
 }
 
 static void up_summary(const struct nx_world *w)
@@ -87,10 +88,11 @@ static void up_summary(const struct nx_world *w)
            (unsigned long long)w->h.dev.negotiated, feat, (unsigned long long)w->h.dev.offered);
     nx_say(w,
            "summary: virt0 tx %llu frames %llu bytes, rx %llu frames %llu bytes; lo %u packets; "
-           "drops %llu; %llu virtual ms\n",
+           "drops %llu; %llu %s ms\n",
            (unsigned long long)v.tx_frames, (unsigned long long)v.tx_bytes,
            (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes, c.tx_frames[NS_IF_LO],
-           (unsigned long long)nx_drops(&c, &v), (unsigned long long)w->now);
+           (unsigned long long)nx_drops(&c, &v), (unsigned long long)nx_elapsed(w),
+           nx_clock_name(w));
 }
 
 int nx_cmd_up(struct nx_world *w)

@@ -82,3 +82,22 @@ int nx_hex_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
     *len = n;
     return 0;
 }
+
+/* Six hex pairs separated by colons: a unicast MAC that is not all zero. */
+int nx_parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    char tail;
+    if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+                                  &b[5], &tail) != 6)
+        return -1;
+    for (unsigned i = 0; i < 6; i++) {
+        if (!strchr("0123456789abcdefABCDEF", s[3 * i]) ||
+            !strchr("0123456789abcdefABCDEF", s[3 * i + 1]) || (i < 5 && s[3 * i + 2] != ':'))
+            return -1;
+        mac[i] = (uint8_t)b[i];
+    }
+    if ((mac[0] & 1u) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
+        return -1;
+    return 0;
+}
