@@ -39,8 +39,9 @@ done
 "$nx" ping >/dev/null 2>&1; [ $? -eq 2 ]; check "ping without an address: exit 2"
 "$nx" up -c 3 >/dev/null 2>&1; [ $? -eq 2 ]; check "-c outside ping: exit 2"
 "$nx" sendraw --proto 1 >/dev/null 2>&1; [ $? -eq 2 ]; check "sendraw without --dst/--hex: exit 2"
-for c in "" up if dhcp ping sendraw; do
-    "$nx" $c --help | grep -q '^usage: nx-net'; check "'nx-net $c --help' prints usage"
+for c in "" up if dhcp ping sendraw serve; do
+    out=$("$nx" $c --help); rc=$?
+    [ "$rc" -eq 0 ] && grep -q '^usage: nx-net' <<<"$out"; check "'nx-net $c --help' prints usage"
 done
 
 out=$("$nx" ping 127.0.0.1 -c 5); rc=$?
@@ -71,7 +72,8 @@ usage_error "sendraw --hex 0x" sendraw --proto 1 --dst 127.0.0.1 --hex 0x
 err=$("$nx" dhcp --count 2 2>&1 >/dev/null)
 grep -q -- "--count does not apply to 'dhcp'" <<<"$err"
 check "an option of another command is named as such"
-"$nx" ping --help | grep -q -- '--count N'; check "ping --help lists its options"
+out=$("$nx" ping --help)
+grep -q -- '--count N' <<<"$out"; check "ping --help lists its options"
 out=$("$nx" up --help)
 ! grep -q -- '--count' <<<"$out"; check "up --help lists no option it does not take"
 
@@ -94,6 +96,26 @@ out=$("$nx" sendraw --proto 1 --dst 127.0.0.1 --hex 0800f7fd00010001); rc=$?
 [ "$rc" -eq 0 ] && grep -q 'recv 8 bytes from 127.0.0.1: 08 00 f7 fd 00 01 00 01' <<<"$out" &&
     grep -q 'recv 8 bytes from 127.0.0.1: 00 00 ff fd 00 01 00 01' <<<"$out"
 check "sendraw ICMP echo to 127.0.0.1: request and reply back"
+
+# --- serve ------------------------------------------------------------------
+out=$("$nx" serve --seconds 2); rc=$?
+[ "$rc" -eq 0 ] && grep -q '^dhcp: BOUND addr=10.0.2.15/24 server=10.0.2.2 lease=86400s' <<<"$out" &&
+    grep -q '^serve: up at 10.0.2.15/24 for 2 s: ARP, ICMP echo, UDP echo on port 7$' <<<"$out" &&
+    grep -q '^serve: 20[0-9][0-9] virtual ms: answered 0 echo requests' <<<"$out"
+check "serve --seconds 2 on the stub: the DHCP event, then two virtual seconds"
+out=$("$nx" serve --seconds 1 --static 10.0.9.2/24 --gw 10.0.9.1 --udp-echo 0); rc=$?
+[ "$rc" -eq 0 ] && grep -q '^netstack: virt0 static addr=10.0.9.2/24 gw=10.0.9.1$' <<<"$out" &&
+    ! grep -q '^dhcp:' <<<"$out" && grep -q '^serve: up at 10.0.9.2/24 for 1 s: ARP, ICMP echo$' <<<"$out"
+check "serve --static: no DHCP, the address given, no UDP echo with --udp-echo 0"
+out=$("$nx" ping 10.0.2.2 -c 1 --static 10.0.2.9/24); rc=$?
+[ "$rc" -eq 0 ] && grep -q '1 sent, 1 received' <<<"$out"; check "ping with --static: the stub answers 10.0.2.9"
+usage_error "serve --seconds 0" serve --seconds 0
+usage_error "serve --static without a prefix" serve --static 10.0.9.2
+usage_error "serve --static on the network address" serve --static 10.0.9.0/24
+usage_error "--gw without --static" serve --gw 10.0.9.1
+usage_error "--gw off the subnet" serve --static 10.0.9.2/24 --gw 10.0.8.1
+usage_error "--udp-echo 70000" serve --udp-echo 70000
+usage_error "--static on up (the sequence is DHCP)" up --static 10.0.9.2/24
 
 # --- backends -------------------------------------------------------------
 usage_error "an unknown backend" up --backend banana

@@ -8,7 +8,7 @@
 
 int nx_cmd_if(struct nx_world *w)
 {
-    int rc = nx_seq_dhcp(w);
+    int rc = nx_seq_address(w);
     if (rc)
         return rc;
     struct ns_counters c;
@@ -68,7 +68,7 @@ int nx_cmd_dhcp(struct nx_world *w)
 
 int nx_cmd_ping(struct nx_world *w)
 {
-    int rc = nx_seq_dhcp(w);
+    int rc = nx_seq_address(w);
     if (rc)
         return rc;
     struct ns_ping_result r;
@@ -116,7 +116,7 @@ static void print_raw_back(struct nx_world *w)
 int nx_cmd_sendraw(struct nx_world *w)
 {
     const struct nx_opts *o = w->o;
-    int rc = nx_seq_dhcp(w);
+    int rc = nx_seq_address(w);
     if (rc)
         return rc;
     rc = ns_raw_open(&w->ns, &w->raw, (uint8_t)o->proto, w->raw_slots, NX_SOCK_DEPTH);

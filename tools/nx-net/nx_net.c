@@ -46,6 +46,13 @@ static const struct nx_optdef optdefs[] = {
     {"mac", required_argument, NX_OPT_MAC, "MAC", "the device's MAC (default 02:00:00:00:00:01)"},
     {"tftp", required_argument, NX_OPT_TFTP, "DIR",
      "with --backend slirp: slirp serves DIR over TFTP"},
+    {"seconds", required_argument, NX_OPT_SECONDS, "N",
+     "how long to stay up (default 10, up to 86400)"},
+    {"static", required_argument, NX_OPT_STATIC, "ADDR/PREFIX",
+     "no DHCP: virt0 gets this address (for a link without a server)"},
+    {"gw", required_argument, NX_OPT_GW, "ADDR", "with --static: the gateway"},
+    {"udp-echo", required_argument, NX_OPT_UDP_ECHO, "PORT",
+     "the UDP echo port (default 7; 0: no UDP echo)"},
 };
 
 #define NX_NOPTS (sizeof(optdefs) / sizeof(optdefs[0]))
@@ -63,6 +70,8 @@ struct nx_raw {
 #define NX_COMMON                                                                                  \
     (NX_OPT_VIRTIO | NX_OPT_PCAP | NX_OPT_JSON | NX_OPT_BACKEND | NX_OPT_MAC | NX_OPT_TFTP)
 
+#define NX_ADDR (NX_OPT_STATIC | NX_OPT_GW) /* subcommands that can do without DHCP */
+
 static int check_sendraw(struct nx_opts *o);
 
 static const struct nx_cmd cmds[] = {
@@ -70,17 +79,24 @@ static const struct nx_cmd cmds[] = {
      "Frontend init, lo up, DHCP on virt0, ping on lo, ping of the gateway;\n"
      "one marker line per step, then a summary. Exit 0 when every step passed.\n",
      NX_COMMON, false, NULL, nx_cmd_up},
-    {"if", "", "Brings the host up (DHCP included) and lists virt0 and lo.\n", NX_COMMON, false,
-     NULL, nx_cmd_if},
+    {"if", "", "Brings the host up (DHCP included) and lists virt0 and lo.\n", NX_COMMON | NX_ADDR,
+     false, NULL, nx_cmd_if},
     {"dhcp", "", "Runs DHCP on virt0 and prints the lease.\n", NX_COMMON, false, NULL, nx_cmd_dhcp},
     {"ping", "ADDR [-c N]",
      "N echo requests (default 3) to ADDR after DHCP: 127.x.y.z goes over lo,\n"
      "10.0.2.2 to the stub peer (or slirp). Exit 0 when every request was answered.\n",
-     NX_COMMON | NX_OPT_COUNT, true, NULL, nx_cmd_ping},
+     NX_COMMON | NX_ADDR | NX_OPT_COUNT, true, NULL, nx_cmd_ping},
     {"sendraw", "--proto N --dst ADDR --hex BYTES",
      "Sends BYTES as the payload of an IPv4 packet of protocol N through a raw\n"
      "socket and prints what the socket receives in the next 100 ms.\n",
-     NX_COMMON | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX, false, check_sendraw, nx_cmd_sendraw},
+     NX_COMMON | NX_ADDR | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX, false, check_sendraw,
+     nx_cmd_sendraw},
+    {"serve", "[--seconds N] [--static ADDR/PREFIX]",
+     "Brings the host up (DHCP, or --static) and stays up N seconds answering ARP,\n"
+     "ICMP echo and UDP echo (port 7), so that a real host on the link can ping it\n"
+     "and talk to it; prints DHCP events as they happen, and at the end what it\n"
+     "answered. Ends by itself, or at Ctrl-C.\n",
+     NX_COMMON | NX_ADDR | NX_OPT_SECONDS | NX_OPT_UDP_ECHO, false, NULL, nx_cmd_serve},
 };
 
 #define NX_NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -187,12 +203,41 @@ static int take_values(const struct nx_raw *r, struct nx_opts *o)
         case NX_OPT_TFTP:
             o->tftp_dir = s;
             break;
+        case NX_OPT_SECONDS:
+            if (nx_parse_uint(s, 86400, &v) != 0 || v == 0)
+                return bad_usage("--seconds takes 1 to 86400, not '%s'", s);
+            o->seconds = (unsigned)v;
+            break;
+        case NX_OPT_STATIC:
+            if (nx_parse_prefix(s, &o->st_addr, &o->st_mask) != 0)
+                return bad_usage("--static takes a host address and a prefix of 1 to 30 "
+                                 "(10.0.9.2/24), not '%s'",
+                                 s);
+            o->have_static = true;
+            break;
+        case NX_OPT_GW:
+            if (nx_parse_ip(s, &o->st_gw) != 0)
+                return bad_usage("--gw: '%s' is not an IPv4 address", s);
+            break;
+        case NX_OPT_UDP_ECHO:
+            if (nx_parse_uint(s, 65535, &v) != 0)
+                return bad_usage("--udp-echo takes a port 0-65535, not '%s'", s);
+            o->udp_echo = (uint16_t)v;
+            break;
         case NX_OPT_HEX:
             if (nx_hex_decode(s, o->hex, sizeof(o->hex), &o->hex_len) != 0 || o->hex_len == 0)
                 return bad_usage("--hex: '%s' is not hex bytes (1 to 1480 of them)", s);
             break;
         }
     }
+    return 0;
+}
+
+static unsigned gw_index(void)
+{
+    for (unsigned i = 0; i < NX_NOPTS; i++)
+        if (optdefs[i].bit == NX_OPT_GW)
+            return i;
     return 0;
 }
 
@@ -218,6 +263,11 @@ static int check_args(const struct nx_raw *r, struct nx_opts *o)
     } else if (r->pos) {
         return bad_usage("unexpected argument '%s'", r->pos);
     }
+    if ((o->seen & NX_OPT_GW) && !o->have_static)
+        return bad_usage("%s belongs with --static", "--gw");
+    if (o->have_static && o->st_gw &&
+        ((o->st_gw ^ o->st_addr) & o->st_mask || o->st_gw == o->st_addr))
+        return bad_usage("--gw %s is not another address of --static's subnet", r->val[gw_index()]);
     if (o->tftp_dir && o->backend != NX_BE_SLIRP)
         return bad_usage("%s needs --backend slirp", "--tftp");
     return c->check ? c->check(o) : 0;
@@ -294,6 +344,11 @@ int main(int argc, char **argv)
     o.version = 1;
     o.count = 3;
     o.proto = -1;
+    o.seconds = 10;
+    o.udp_echo = 7;
+    /* Line by line, also into a pipe or a file: serve and dhcp-server are
+     * read while they run. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     int rc = parse(argc, argv, &r, &o);
     if (rc >= 0)
         return rc;

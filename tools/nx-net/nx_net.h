@@ -9,7 +9,8 @@
  *               loop that polls them, the orderly stop
  *   nx_seq.c    the bring-up sequence (lo up, DHCP, the pings, the marker
  *               lines) and `up`, in one place
- *   nx_cmds.c   the other subcommands
+ *   nx_cmds.c   if, dhcp, ping, sendraw
+ *   nx_serve.c  serve: stay up answering ARP, ICMP echo and UDP echo
  *   nx_util.c   parsing and printing of addresses and bytes
  */
 #ifndef RVNET_NX_NET_H
@@ -55,6 +56,10 @@ enum nx_opt {
     NX_OPT_BACKEND = 1u << 7,
     NX_OPT_MAC = 1u << 8,
     NX_OPT_TFTP = 1u << 9,
+    NX_OPT_SECONDS = 1u << 10,
+    NX_OPT_STATIC = 1u << 11,
+    NX_OPT_GW = 1u << 12,
+    NX_OPT_UDP_ECHO = 1u << 13,
 };
 
 enum nx_backend_kind { NX_BE_STUB, NX_BE_SLIRP, NX_BE_TAP };
@@ -87,6 +92,10 @@ struct nx_opts {
     const char *tftp_dir;                  /* slirp's TFTP directory */
     bool have_mac;
     uint8_t mac[6];
+    unsigned seconds; /* serve */
+    bool have_static; /* --static: no DHCP, this address */
+    uint32_t st_addr, st_mask, st_gw;
+    uint16_t udp_echo; /* serve's UDP echo port; 0: none */
 };
 
 /* The backend behind the fake device, teed to --pcap when given. */
@@ -117,6 +126,8 @@ struct nx_world {
     uint64_t now;
     bool bound;
     struct ns_event lease;
+    bool print_events; /* DHCP events as they happen (serve) */
+    unsigned renewed, changed, lost, declined;
 };
 
 /* nx_backend.c */
@@ -150,6 +161,8 @@ uint64_t nx_drops(const struct ns_counters *c, const struct vnet_counters *v);
 
 /* nx_seq.c: the bring-up sequence */
 int nx_seq_dhcp(struct nx_world *w);
+/* --static's address, or DHCP. */
+int nx_seq_address(struct nx_world *w);
 int nx_seq_ping(struct nx_world *w, uint32_t dst, unsigned count, struct ns_ping_result *r);
 int nx_cmd_up(struct nx_world *w);
 
@@ -159,6 +172,9 @@ int nx_cmd_dhcp(struct nx_world *w);
 int nx_cmd_ping(struct nx_world *w);
 int nx_cmd_sendraw(struct nx_world *w);
 
+/* nx_serve.c */
+int nx_cmd_serve(struct nx_world *w);
+
 /* nx_util.c */
 const char *nx_ip_str(uint32_t ip, char buf[16]);
 const char *nx_ip_or_none(uint32_t ip, bool have, char buf[16]);
@@ -167,6 +183,7 @@ const char *nx_mac_str(const uint8_t m[6], char buf[18]);
 int nx_parse_ip(const char *s, uint32_t *out);
 int nx_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int nx_parse_mac(const char *s, uint8_t mac[6]);
+int nx_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask);
 int nx_hex_decode(const char *s, uint8_t *out, size_t cap, size_t *len);
 
 #endif

@@ -27,6 +27,20 @@ int nx_seq_dhcp(struct nx_world *w)
     return 0;
 }
 
+int nx_seq_address(struct nx_world *w)
+{
+    const struct nx_opts *o = w->o;
+    if (!o->have_static)
+        return nx_seq_dhcp(w);
+    int rc = ns_if_set_addr(&w->ns, NS_IF_VIRT0, o->st_addr, o->st_mask, o->st_gw);
+    if (rc != NS_OK)
+        return nx_fail_step(w, "netstack virt0 static", ns_strerror(rc));
+    char a[16], g[16];
+    nx_say(w, "netstack: virt0 static addr=%s/%u gw=%s\n", nx_ip_str(o->st_addr, a),
+           nx_prefix_len(o->st_mask), nx_ip_or_none(o->st_gw, true, g));
+    return 0;
+}
+
 static bool ping_done(struct nx_world *w, void *arg)
 {
     struct ns_ping_result *r = arg;

@@ -101,3 +101,25 @@ int nx_parse_mac(const char *s, uint8_t mac[6])
         return -1;
     return 0;
 }
+
+/* ADDR/PREFIX, a host address of its subnet (not the network or the
+ * broadcast address) with a prefix of 1 to 30. */
+int nx_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask)
+{
+    const char *slash = strchr(s, '/');
+    char ip[16];
+    unsigned long n;
+    if (!slash || (size_t)(slash - s) >= sizeof(ip))
+        return -1;
+    memcpy(ip, s, (size_t)(slash - s));
+    ip[slash - s] = '\0';
+    uint32_t a;
+    if (nx_parse_ip(ip, &a) != 0 || nx_parse_uint(slash + 1, 30, &n) != 0 || n == 0)
+        return -1;
+    uint32_t m = 0xffffffffu << (32u - (unsigned)n);
+    if ((a & ~m) == 0 || (a & ~m) == ~m || (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
+        return -1;
+    *addr = a;
+    *mask = m;
+    return 0;
+}

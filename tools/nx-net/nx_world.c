@@ -82,15 +82,39 @@ static void tap(void *ctx, enum ns_ifid ifid, enum ns_dir dir, const uint8_t *fr
     (void)pcap_tee_write(&w->bk.tee, frame, len);
 }
 
+/* serve's running log: each DHCP event as it happens, with the time since
+ * the start, flushed (a test reads it while nx-net runs). */
+static void print_event(const struct nx_world *w, const struct ns_event *ev)
+{
+    static const char *const names[] = {
+        [NS_EV_DHCP_BOUND] = "BOUND",       [NS_EV_DHCP_RENEWED] = "RENEWED",
+        [NS_EV_DHCP_CHANGED] = "CHANGED",   [NS_EV_DHCP_LOST] = "LOST",
+        [NS_EV_DHCP_DECLINED] = "DECLINED", [NS_EV_DHCP_RELEASED] = "RELEASED",
+    };
+    if ((unsigned)ev->type >= sizeof(names) / sizeof(names[0]) || !names[ev->type])
+        return;
+    char a[16], s[16];
+    nx_say(w, "dhcp: %s addr=%s/%u server=%s lease=%us at %llu ms\n", names[ev->type],
+           nx_ip_str(ev->addr, a), nx_prefix_len(ev->mask), nx_ip_str(ev->server, s), ev->lease_s,
+           (unsigned long long)(w->now - w->t0));
+    fflush(stdout);
+}
+
 static void event(void *ctx, const struct ns_event *ev)
 {
     struct nx_world *w = ctx;
     if (ev->type == NS_EV_DHCP_BOUND || ev->type == NS_EV_DHCP_CHANGED) {
         w->bound = true;
         w->lease = *ev;
-    } else if (ev->type == NS_EV_DHCP_LOST) {
+    } else if (ev->type == NS_EV_DHCP_LOST || ev->type == NS_EV_DHCP_RELEASED) {
         w->bound = false;
     }
+    w->renewed += ev->type == NS_EV_DHCP_RENEWED;
+    w->changed += ev->type == NS_EV_DHCP_CHANGED;
+    w->lost += ev->type == NS_EV_DHCP_LOST;
+    w->declined += ev->type == NS_EV_DHCP_DECLINED;
+    if (w->print_events)
+        print_event(w, ev);
 }
 
 /* One round of the loop: the backend (frames in, its timers), the
@@ -183,7 +207,7 @@ static int netstack_up(struct nx_world *w)
     cfg.arp = w->arp;
     cfg.arp_hold = w->arp_hold;
     cfg.arp_n = NX_ARP_N;
-    cfg.dhcp = NS_DHCP_WIRE;
+    cfg.dhcp = w->o->have_static ? NS_DHCP_OFF : NS_DHCP_WIRE;
     cfg.tap = tap;
     cfg.tap_ctx = w;
     cfg.event = event;
