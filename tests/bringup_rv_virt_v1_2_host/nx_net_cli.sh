@@ -39,7 +39,7 @@ done
 "$nx" ping >/dev/null 2>&1; [ $? -eq 2 ]; check "ping without an address: exit 2"
 "$nx" up -c 3 >/dev/null 2>&1; [ $? -eq 2 ]; check "-c outside ping: exit 2"
 "$nx" sendraw --proto 1 >/dev/null 2>&1; [ $? -eq 2 ]; check "sendraw without --dst/--hex: exit 2"
-for c in "" up if dhcp ping sendraw serve; do
+for c in "" up if dhcp ping sendraw serve dhcp-server; do
     out=$("$nx" $c --help); rc=$?
     [ "$rc" -eq 0 ] && grep -q '^usage: nx-net' <<<"$out"; check "'nx-net $c --help' prints usage"
 done
@@ -116,6 +116,15 @@ usage_error "--gw without --static" serve --gw 10.0.9.1
 usage_error "--gw off the subnet" serve --static 10.0.9.2/24 --gw 10.0.8.1
 usage_error "--udp-echo 70000" serve --udp-echo 70000
 usage_error "--static on up (the sequence is DHCP)" up --static 10.0.9.2/24
+
+# --- dhcp-server ------------------------------------------------------------
+usage_error "dhcp-server on the stub" dhcp-server
+grep -q "needs --backend tap:IFNAME" "$TMPDIR_/err"; check "... and it says it needs a TAP"
+usage_error "dhcp-server --json" dhcp-server --backend tap:rvnosuch0 --json
+usage_error "dhcp-server on a TAP that is not there" dhcp-server --backend tap:rvnosuch0
+out=$("$nx" dhcp-server --help)
+grep -q "NOT A DHCP SERVER FOR" <<<"$out" && grep -q "TEST FIXTURE FOR A PRIVATE LINK" <<<"$out"
+check "dhcp-server --help says it is a test fixture for a private link"
 
 # --- backends -------------------------------------------------------------
 usage_error "an unknown backend" up --backend banana

@@ -73,30 +73,80 @@ struct nx_raw {
 #define NX_ADDR (NX_OPT_STATIC | NX_OPT_GW) /* subcommands that can do without DHCP */
 
 static int check_sendraw(struct nx_opts *o);
+static int check_dhcp_server(struct nx_opts *o);
 
 static const struct nx_cmd cmds[] = {
-    {"up", "",
-     "Frontend init, lo up, DHCP on virt0, ping on lo, ping of the gateway;\n"
-     "one marker line per step, then a summary. Exit 0 when every step passed.\n",
-     NX_COMMON, false, NULL, nx_cmd_up},
-    {"if", "", "Brings the host up (DHCP included) and lists virt0 and lo.\n", NX_COMMON | NX_ADDR,
-     false, NULL, nx_cmd_if},
-    {"dhcp", "", "Runs DHCP on virt0 and prints the lease.\n", NX_COMMON, false, NULL, nx_cmd_dhcp},
-    {"ping", "ADDR [-c N]",
-     "N echo requests (default 3) to ADDR after DHCP: 127.x.y.z goes over lo,\n"
-     "10.0.2.2 to the stub peer (or slirp). Exit 0 when every request was answered.\n",
-     NX_COMMON | NX_ADDR | NX_OPT_COUNT, true, NULL, nx_cmd_ping},
-    {"sendraw", "--proto N --dst ADDR --hex BYTES",
-     "Sends BYTES as the payload of an IPv4 packet of protocol N through a raw\n"
-     "socket and prints what the socket receives in the next 100 ms.\n",
-     NX_COMMON | NX_ADDR | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX, false, check_sendraw,
-     nx_cmd_sendraw},
-    {"serve", "[--seconds N] [--static ADDR/PREFIX]",
-     "Brings the host up (DHCP, or --static) and stays up N seconds answering ARP,\n"
-     "ICMP echo and UDP echo (port 7), so that a real host on the link can ping it\n"
-     "and talk to it; prints DHCP events as they happen, and at the end what it\n"
-     "answered. Ends by itself, or at Ctrl-C.\n",
-     NX_COMMON | NX_ADDR | NX_OPT_SECONDS | NX_OPT_UDP_ECHO, false, NULL, nx_cmd_serve},
+    {
+        .name = "up",
+        .synopsis = "",
+        .summary = "the bring-up sequence, marker lines, summary",
+        .help = "Frontend init, lo up, DHCP on virt0, ping on lo, ping of the gateway;\n"
+                "one marker line per step, then a summary. Exit 0 when every step passed.\n",
+        .opts = NX_COMMON,
+        .run = nx_cmd_up,
+    },
+    {
+        .name = "if",
+        .synopsis = "",
+        .summary = "interfaces after DHCP",
+        .help = "Brings the host up (DHCP included) and lists virt0 and lo.\n",
+        .opts = NX_COMMON | NX_ADDR,
+        .run = nx_cmd_if,
+    },
+    {
+        .name = "dhcp",
+        .synopsis = "",
+        .summary = "run DHCP on virt0, print the lease",
+        .help = "Runs DHCP on virt0 and prints the lease.\n",
+        .opts = NX_COMMON,
+        .run = nx_cmd_dhcp,
+    },
+    {
+        .name = "ping",
+        .synopsis = "ADDR [-c N]",
+        .summary = "echo requests through the stack",
+        .help = "N echo requests (default 3) to ADDR after DHCP: 127.x.y.z goes over lo,\n"
+                "10.0.2.2 to the stub peer (or slirp). Exit 0 when every request was answered.\n",
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_COUNT,
+        .needs_addr = true,
+        .run = nx_cmd_ping,
+    },
+    {
+        .name = "sendraw",
+        .synopsis = "--proto N --dst ADDR --hex BYTES",
+        .summary = "an IPv4 packet through the raw-socket shim",
+        .help = "Sends BYTES as the payload of an IPv4 packet of protocol N through a raw\n"
+                "socket and prints what the socket receives in the next 100 ms.\n",
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX,
+        .check = check_sendraw,
+        .run = nx_cmd_sendraw,
+    },
+    {
+        .name = "serve",
+        .synopsis = "[--seconds N] [--static ADDR/PREFIX]",
+        .summary = "stay up answering ARP, ICMP echo, UDP echo",
+        .help = "Brings the host up (DHCP, or --static) and stays up N seconds answering ARP,\n"
+                "ICMP echo and UDP echo (port 7), so that a real host on the link can ping it\n"
+                "and talk to it; prints DHCP events as they happen, and at the end what it\n"
+                "answered. Ends by itself, or at Ctrl-C.\n",
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_SECONDS | NX_OPT_UDP_ECHO,
+        .run = nx_cmd_serve,
+    },
+    {
+        .name = "dhcp-server",
+        .synopsis = "--backend tap:IFNAME [--seconds N]",
+        .summary = "the stub DHCP server on a private link (a test fixture)",
+        .help = "The stub DHCP server on a real link: it hands 10.0.2.15/24 (router 10.0.2.2,\n"
+                "DNS 10.0.2.3) to one client at a time, and answers ARP and ping for 10.0.2.2,\n"
+                "through the fake device and the frontend. A TEST FIXTURE FOR A PRIVATE LINK\n"
+                "(a TAP of your own, in a namespace of your own), NOT A DHCP SERVER FOR\n"
+                "NETWORKS. Logs each message; ends after N seconds (default 10) or at Ctrl-C\n"
+                "and prints its counters.\n",
+        .opts = NX_OPT_VIRTIO | NX_OPT_PCAP | NX_OPT_BACKEND | NX_OPT_MAC | NX_OPT_SECONDS,
+        .check = check_dhcp_server,
+        .run = nx_cmd_dhcp_server,
+        .frontend_only = true,
+    },
 };
 
 #define NX_NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -106,12 +156,8 @@ static const struct nx_cmd cmds[] = {
 static void usage_all(FILE *to)
 {
     fprintf(to, "usage: nx-net [OPTIONS] COMMAND [ARGS]\ncommands (default: up):\n");
-    for (unsigned i = 0; i < NX_NCMDS; i++) {
-        char head[64];
-        snprintf(head, sizeof(head), "%s %s", cmds[i].name, cmds[i].synopsis);
-        const char *nl = strchr(cmds[i].help, '\n');
-        fprintf(to, "  %-34s %.*s\n", head, (int)(nl - cmds[i].help), cmds[i].help);
-    }
+    for (unsigned i = 0; i < NX_NCMDS; i++)
+        fprintf(to, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(to, "Everything runs in-process: the fake virtio-mmio device with, behind it,\n"
                 "  --backend stub         a stub network (10.0.2.2), on a virtual clock (default)\n"
                 "  --backend slirp        libslirp, QEMU's user network, restricted; no root\n"
@@ -145,6 +191,14 @@ static int bad_usage(const char *fmt, const char *what)
 }
 
 /* --- checks ------------------------------------------------------------------------ */
+
+static int check_dhcp_server(struct nx_opts *o)
+{
+    if (o->backend != NX_BE_TAP)
+        return bad_usage("%s needs --backend tap:IFNAME: it serves a real, private link",
+                         "dhcp-server");
+    return 0;
+}
 
 static int check_sendraw(struct nx_opts *o)
 {

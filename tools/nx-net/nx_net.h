@@ -11,6 +11,7 @@
  *               lines) and `up`, in one place
  *   nx_cmds.c   if, dhcp, ping, sendraw
  *   nx_serve.c  serve: stay up answering ARP, ICMP echo and UDP echo
+ *   nx_dhcpd.c  dhcp-server: the stub DHCP server on a real (private) link
  *   nx_util.c   parsing and printing of addresses and bytes
  */
 #ifndef RVNET_NX_NET_H
@@ -43,6 +44,7 @@
 #define NX_EXIT_USAGE 2 /* nothing ran: bad arguments, or what they name cannot be opened */
 
 struct nx_world;
+struct nx_dhcpd;
 
 /* The options a subcommand may take (struct nx_cmd.opts). */
 enum nx_opt {
@@ -69,11 +71,13 @@ struct nx_opts;
 struct nx_cmd {
     const char *name;
     const char *synopsis;            /* what follows the name in the usage line */
+    const char *summary;             /* one line for nx-net --help */
     const char *help;                /* what it does, a few lines */
     unsigned opts;                   /* the NX_OPT_* it takes */
     bool needs_addr;                 /* one positional argument: an IPv4 address */
     int (*check)(struct nx_opts *o); /* arguments that need more than parsing; NULL: none */
     int (*run)(struct nx_world *w);
+    bool frontend_only; /* no netstack: the command works on the frontend itself */
 };
 
 struct nx_opts {
@@ -126,7 +130,8 @@ struct nx_world {
     uint64_t now;
     bool bound;
     struct ns_event lease;
-    bool print_events; /* DHCP events as they happen (serve) */
+    bool print_events;      /* DHCP events as they happen (serve) */
+    struct nx_dhcpd *dhcpd; /* dhcp-server: polled instead of the netstack */
     unsigned renewed, changed, lost, declined;
 };
 
@@ -174,6 +179,10 @@ int nx_cmd_sendraw(struct nx_world *w);
 
 /* nx_serve.c */
 int nx_cmd_serve(struct nx_world *w);
+
+/* nx_dhcpd.c */
+int nx_cmd_dhcp_server(struct nx_world *w);
+void nx_dhcpd_poll(struct nx_world *w);
 
 /* nx_util.c */
 const char *nx_ip_str(uint32_t ip, char buf[16]);

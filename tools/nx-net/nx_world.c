@@ -122,6 +122,10 @@ static void event(void *ctx, const struct ns_event *ev)
 static void poll_once(struct nx_world *w)
 {
     (void)fake_backend_poll(&w->bk.be, w->now);
+    if (w->dhcpd) {
+        nx_dhcpd_poll(w); /* dhcp-server: the frontend without the netstack */
+        return;
+    }
     if (fake_vnet_irq_line(&w->h.fake))
         (void)ns_irq(&w->ns);
     (void)ns_poll(&w->ns, w->now);
@@ -136,7 +140,7 @@ static void pass_time(struct nx_world *w, uint64_t until)
         w->now++;
         return;
     }
-    uint64_t next = ns_next_deadline(&w->ns);
+    uint64_t next = w->dhcpd ? UINT64_MAX : ns_next_deadline(&w->ns); /* the stub has no timers */
     uint64_t bnext = fake_backend_deadline(be);
     if (bnext < next)
         next = bnext;
@@ -244,7 +248,7 @@ int nx_world_open(struct nx_world *w)
     nx_say(w, "virtionet: ready\n");
     nx_say(w, "virtionet: mmio=0x%08x irq=%u mac=%s mtu=1500 virtio=%s\n", NX_MMIO_BASE, NX_IRQ,
            nx_mac_str(w->h.dev.mac, mac), o->version >= 2u ? "modern" : "legacy");
-    return netstack_up(w);
+    return o->cmd->frontend_only ? 0 : netstack_up(w);
 }
 
 int nx_world_close(struct nx_world *w)
