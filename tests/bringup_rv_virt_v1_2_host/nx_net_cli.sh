@@ -29,6 +29,8 @@ SELFTEST: net lo ping ok
 SELFTEST: net gw ping ok"
     [ "$(head -n 7 <<<"$out")" = "$want" ]; check "up --virtio $layout prints the markers in order"
     grep -q '^summary: .*drops 0;' <<<"$out"; check "up --virtio $layout summary shows no drops"
+    [ "$(tail -n 1 <<<"$out")" = "netstack: virt0 dhcp released addr=10.0.2.15" ]
+    check "up --virtio $layout gives the lease back at the end"
 done
 [ "$("$nx" | head -n 1)" = "virtionet: ready" ]; check "no arguments means up"
 
@@ -96,6 +98,23 @@ out=$("$nx" sendraw --proto 1 --dst 127.0.0.1 --hex 0800f7fd00010001); rc=$?
 [ "$rc" -eq 0 ] && grep -q 'recv 8 bytes from 127.0.0.1: 08 00 f7 fd 00 01 00 01' <<<"$out" &&
     grep -q 'recv 8 bytes from 127.0.0.1: 00 00 ff fd 00 01 00 01' <<<"$out"
 check "sendraw ICMP echo to 127.0.0.1: request and reply back"
+
+# --- the orderly stop and the probe ------------------------------------------
+# dhcp never pings 10.0.2.2, so its RELEASE waits for ARP first; the stub
+# server must have got it (its lease free: a DHCP RELEASE in the pcap, from
+# our address to the server's).
+"$nx" dhcp --pcap "$TMPDIR_/rel.pcap" >"$TMPDIR_/out"; rc=$?
+rel=$(tshark -r "$TMPDIR_/rel.pcap" -Y 'dhcp.option.dhcp == 7' -T fields -e ip.src -e ip.dst -e eth.dst 2>/dev/null)
+[ "$rc" -eq 0 ] && [ "$rel" = "$(printf '10.0.2.15\t10.0.2.2\t52:55:0a:00:02:02')" ] &&
+    grep -q '^netstack: virt0 dhcp released addr=10.0.2.15$' "$TMPDIR_/out"
+check "dhcp: the RELEASE goes unicast to the server, after ARP"
+probes() { tshark -r "$1" -Y 'arp.src.proto_ipv4 == 0.0.0.0 && arp.dst.proto_ipv4 == 10.0.2.15' 2>/dev/null | wc -l; }
+"$nx" dhcp --pcap "$TMPDIR_/np.pcap" >/dev/null && [ "$(probes "$TMPDIR_/np.pcap")" -eq 0 ]
+check "no RFC 5227 probe on the stub by default"
+"$nx" dhcp --probe --pcap "$TMPDIR_/p.pcap" >/dev/null && [ "$(probes "$TMPDIR_/p.pcap")" -eq 3 ]
+check "dhcp --probe: three ARP probes before the lease is used"
+usage_error "--probe and --no-probe" dhcp --probe --no-probe
+usage_error "--probe with --static" serve --probe --static 10.0.9.2/24
 
 # --- serve ------------------------------------------------------------------
 out=$("$nx" serve --seconds 2); rc=$?

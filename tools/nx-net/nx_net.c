@@ -53,6 +53,10 @@ static const struct nx_optdef optdefs[] = {
     {"gw", required_argument, NX_OPT_GW, "ADDR", "with --static: the gateway"},
     {"udp-echo", required_argument, NX_OPT_UDP_ECHO, "PORT",
      "the UDP echo port (default 7; 0: no UDP echo)"},
+    {"probe", no_argument, NX_OPT_PROBE, NULL,
+     "ARP-probe the offered address before using it (RFC 5227; 4-7 s; default with tap)"},
+    {"no-probe", no_argument, NX_OPT_NO_PROBE, NULL,
+     "no RFC 5227 probe (default with stub, slirp)"},
 };
 
 #define NX_NOPTS (sizeof(optdefs) / sizeof(optdefs[0]))
@@ -70,7 +74,8 @@ struct nx_raw {
 #define NX_COMMON                                                                                  \
     (NX_OPT_VIRTIO | NX_OPT_PCAP | NX_OPT_JSON | NX_OPT_BACKEND | NX_OPT_MAC | NX_OPT_TFTP)
 
-#define NX_ADDR (NX_OPT_STATIC | NX_OPT_GW) /* subcommands that can do without DHCP */
+#define NX_ADDR (NX_OPT_STATIC | NX_OPT_GW)       /* subcommands that can do without DHCP */
+#define NX_PROBE (NX_OPT_PROBE | NX_OPT_NO_PROBE) /* subcommands that run the DHCP client */
 
 static int check_sendraw(struct nx_opts *o);
 static int check_dhcp_server(struct nx_opts *o);
@@ -82,7 +87,7 @@ static const struct nx_cmd cmds[] = {
         .summary = "the bring-up sequence, marker lines, summary",
         .help = "Frontend init, lo up, DHCP on virt0, ping on lo, ping of the gateway;\n"
                 "one marker line per step, then a summary. Exit 0 when every step passed.\n",
-        .opts = NX_COMMON,
+        .opts = NX_COMMON | NX_PROBE,
         .run = nx_cmd_up,
     },
     {
@@ -90,7 +95,7 @@ static const struct nx_cmd cmds[] = {
         .synopsis = "",
         .summary = "interfaces after DHCP",
         .help = "Brings the host up (DHCP included) and lists virt0 and lo.\n",
-        .opts = NX_COMMON | NX_ADDR,
+        .opts = NX_COMMON | NX_ADDR | NX_PROBE,
         .run = nx_cmd_if,
     },
     {
@@ -98,7 +103,7 @@ static const struct nx_cmd cmds[] = {
         .synopsis = "",
         .summary = "run DHCP on virt0, print the lease",
         .help = "Runs DHCP on virt0 and prints the lease.\n",
-        .opts = NX_COMMON,
+        .opts = NX_COMMON | NX_PROBE,
         .run = nx_cmd_dhcp,
     },
     {
@@ -107,7 +112,7 @@ static const struct nx_cmd cmds[] = {
         .summary = "echo requests through the stack",
         .help = "N echo requests (default 3) to ADDR after DHCP: 127.x.y.z goes over lo,\n"
                 "10.0.2.2 to the stub peer (or slirp). Exit 0 when every request was answered.\n",
-        .opts = NX_COMMON | NX_ADDR | NX_OPT_COUNT,
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_COUNT | NX_PROBE,
         .needs_addr = true,
         .run = nx_cmd_ping,
     },
@@ -117,7 +122,7 @@ static const struct nx_cmd cmds[] = {
         .summary = "an IPv4 packet through the raw-socket shim",
         .help = "Sends BYTES as the payload of an IPv4 packet of protocol N through a raw\n"
                 "socket and prints what the socket receives in the next 100 ms.\n",
-        .opts = NX_COMMON | NX_ADDR | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX,
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_PROTO | NX_OPT_DST | NX_OPT_HEX | NX_PROBE,
         .check = check_sendraw,
         .run = nx_cmd_sendraw,
     },
@@ -129,7 +134,7 @@ static const struct nx_cmd cmds[] = {
                 "ICMP echo and UDP echo (port 7), so that a real host on the link can ping it\n"
                 "and talk to it; prints DHCP events as they happen, and at the end what it\n"
                 "answered. Ends by itself, or at Ctrl-C.\n",
-        .opts = NX_COMMON | NX_ADDR | NX_OPT_SECONDS | NX_OPT_UDP_ECHO,
+        .opts = NX_COMMON | NX_ADDR | NX_OPT_SECONDS | NX_OPT_UDP_ECHO | NX_PROBE,
         .run = nx_cmd_serve,
     },
     {
@@ -278,6 +283,9 @@ static int take_values(const struct nx_raw *r, struct nx_opts *o)
                 return bad_usage("--udp-echo takes a port 0-65535, not '%s'", s);
             o->udp_echo = (uint16_t)v;
             break;
+        case NX_OPT_PROBE:
+        case NX_OPT_NO_PROBE:
+            break; /* after the loop: the default depends on the backend */
         case NX_OPT_HEX:
             if (nx_hex_decode(s, o->hex, sizeof(o->hex), &o->hex_len) != 0 || o->hex_len == 0)
                 return bad_usage("--hex: '%s' is not hex bytes (1 to 1480 of them)", s);
@@ -317,6 +325,15 @@ static int check_args(const struct nx_raw *r, struct nx_opts *o)
     } else if (r->pos) {
         return bad_usage("unexpected argument '%s'", r->pos);
     }
+    /* The RFC 5227 probe: on by default on a TAP, where another host may
+     * hold the address; off on the stub and slirp, where nobody can (see
+     * docs/netstack.md). */
+    if ((o->seen & NX_PROBE) == NX_PROBE)
+        return bad_usage("%s: one or the other", "--probe and --no-probe");
+    if ((o->seen & NX_PROBE) && o->have_static)
+        return bad_usage("%s: the probe is DHCP's; --static has no DHCP", "--probe/--no-probe");
+    o->probe =
+        (o->seen & NX_OPT_PROBE) || (o->backend == NX_BE_TAP && !(o->seen & NX_OPT_NO_PROBE));
     if ((o->seen & NX_OPT_GW) && !o->have_static)
         return bad_usage("%s belongs with --static", "--gw");
     if (o->have_static && o->st_gw &&
@@ -417,6 +434,7 @@ int main(int argc, char **argv)
     rc = nx_world_open(&w);
     if (rc == 0)
         rc = o.cmd->run(&w);
+    nx_world_stop(&w);
     if (nx_world_close(&w) != 0) {
         fprintf(stderr, "nx-net: writing %s failed\n", o.pcap);
         return NX_EXIT_FAIL;

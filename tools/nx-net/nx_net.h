@@ -62,6 +62,8 @@ enum nx_opt {
     NX_OPT_STATIC = 1u << 11,
     NX_OPT_GW = 1u << 12,
     NX_OPT_UDP_ECHO = 1u << 13,
+    NX_OPT_PROBE = 1u << 14,
+    NX_OPT_NO_PROBE = 1u << 15,
 };
 
 enum nx_backend_kind { NX_BE_STUB, NX_BE_SLIRP, NX_BE_TAP };
@@ -100,6 +102,7 @@ struct nx_opts {
     bool have_static; /* --static: no DHCP, this address */
     uint32_t st_addr, st_mask, st_gw;
     uint16_t udp_echo; /* serve's UDP echo port; 0: none */
+    bool probe;        /* the RFC 5227 probe before BOUND (tap: on) */
 };
 
 /* The backend behind the fake device, teed to --pcap when given. */
@@ -132,7 +135,8 @@ struct nx_world {
     struct ns_event lease;
     bool print_events;      /* DHCP events as they happen (serve) */
     struct nx_dhcpd *dhcpd; /* dhcp-server: polled instead of the netstack */
-    unsigned renewed, changed, lost, declined;
+    unsigned renewed, changed, lost, declined, released;
+    bool ns_up; /* the netstack was initialised */
 };
 
 /* nx_backend.c */
@@ -151,6 +155,10 @@ int nx_fail_step(const struct nx_world *w, const char *step, const char *reason)
 int nx_world_prepare(struct nx_world *w, const struct nx_opts *o);
 /* The frontend and the netstack up, with their marker lines. */
 int nx_world_open(struct nx_world *w);
+/* The orderly stop: in wire mode a lease held is given back (RFC 2131
+ * §4.4.6: ns_dhcp_release), polling while the RELEASE waits for ARP, at
+ * most 3 s (virtual on the stub). */
+void nx_world_stop(struct nx_world *w);
 /* Closes everything; returns -1 when the pcap file could not be written. */
 int nx_world_close(struct nx_world *w);
 /* "clock":"virtual" or "clock":"monotonic" and the backend, for JSON. */

@@ -93,9 +93,12 @@ static void print_event(const struct nx_world *w, const struct ns_event *ev)
     };
     if ((unsigned)ev->type >= sizeof(names) / sizeof(names[0]) || !names[ev->type])
         return;
+    /* LOST and RELEASED carry no lease: name the one that ended. */
+    const struct ns_event *l =
+        ev->type == NS_EV_DHCP_LOST || ev->type == NS_EV_DHCP_RELEASED ? &w->lease : ev;
     char a[16], s[16];
     nx_say(w, "dhcp: %s addr=%s/%u server=%s lease=%us at %llu ms\n", names[ev->type],
-           nx_ip_str(ev->addr, a), nx_prefix_len(ev->mask), nx_ip_str(ev->server, s), ev->lease_s,
+           nx_ip_str(l->addr, a), nx_prefix_len(l->mask), nx_ip_str(l->server, s), l->lease_s,
            (unsigned long long)(w->now - w->t0));
     fflush(stdout);
 }
@@ -113,6 +116,7 @@ static void event(void *ctx, const struct ns_event *ev)
     w->changed += ev->type == NS_EV_DHCP_CHANGED;
     w->lost += ev->type == NS_EV_DHCP_LOST;
     w->declined += ev->type == NS_EV_DHCP_DECLINED;
+    w->released += ev->type == NS_EV_DHCP_RELEASED;
     if (w->print_events)
         print_event(w, ev);
 }
@@ -212,6 +216,7 @@ static int netstack_up(struct nx_world *w)
     cfg.arp_hold = w->arp_hold;
     cfg.arp_n = NX_ARP_N;
     cfg.dhcp = w->o->have_static ? NS_DHCP_OFF : NS_DHCP_WIRE;
+    cfg.dhcp_client.probe.enabled = w->o->probe;
     cfg.tap = tap;
     cfg.tap_ctx = w;
     cfg.event = event;
@@ -219,6 +224,7 @@ static int netstack_up(struct nx_world *w)
     int rc = ns_init(&w->ns, &cfg);
     if (rc != NS_OK)
         return nx_fail_step(w, "netstack", ns_strerror(rc));
+    w->ns_up = true;
     nx_say(w, "netstack: ready\n");
     struct ns_if_info lo;
     if (ns_if_get(&w->ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
@@ -249,6 +255,30 @@ int nx_world_open(struct nx_world *w)
     nx_say(w, "virtionet: mmio=0x%08x irq=%u mac=%s mtu=1500 virtio=%s\n", NX_MMIO_BASE, NX_IRQ,
            nx_mac_str(w->h.dev.mac, mac), o->version >= 2u ? "modern" : "legacy");
     return o->cmd->frontend_only ? 0 : netstack_up(w);
+}
+
+static bool arp_settled(struct nx_world *w, void *arg)
+{
+    (void)arg;
+    return !ns_arp_pending(&w->ns);
+}
+
+void nx_world_stop(struct nx_world *w)
+{
+    if (!w->ns_up || w->o->have_static)
+        return;
+    w->stopping = true;
+    bool had = w->bound;
+    (void)ns_dhcp_release(&w->ns);
+    /* The RELEASE is unicast to the server: when its MAC is not cached it
+     * waits for ARP like any packet (netstack.h), arp_tries * arp_retry_ms
+     * at most. */
+    if (ns_arp_pending(&w->ns))
+        (void)nx_run(w, arp_settled, NULL, 3000);
+    if (had && w->released && !w->print_events) {
+        char a[16];
+        nx_say(w, "netstack: virt0 dhcp released addr=%s\n", nx_ip_str(w->lease.addr, a));
+    }
 }
 
 int nx_world_close(struct nx_world *w)
