@@ -131,3 +131,36 @@ uint64_t nx_mono_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+
+/* What a real backend did, in one line (text output only): for tap its
+ * counters, for slirp its counters and its own ARP table, which shows what
+ * slirp learned of us. The stub prints nothing (its runs are golden). */
+void nx_backend_report(const struct nx_backend *b, const struct nx_opts *o)
+{
+    if (o->json || !b->open)
+        return;
+    if (b->kind == NX_BE_TAP) {
+        const struct tap_backend_stats *t = &b->tap.stats;
+        printf("backend: tap:%s wrote %llu frames (%llu dropped, %llu errors), read %llu (%llu "
+               "too long or short, %llu refused by the device)\n",
+               o->ifname, (unsigned long long)t->tx_frames, (unsigned long long)t->tx_dropped,
+               (unsigned long long)t->tx_errors, (unsigned long long)t->rx_frames,
+               (unsigned long long)t->rx_bad_len, (unsigned long long)t->rx_refused);
+    } else if (b->kind == NX_BE_SLIRP) {
+        const struct slirp_backend_stats *t = &b->slirp.stats;
+        char table[1024], arp[512] = "";
+        slirp_backend_neighbors(&b->slirp, table, sizeof(table));
+        /* libslirp's lines: "    ARP  02:00:00:00:00:01  10.0.2.15" */
+        for (char *line = strtok(table, "\n"); line; line = strtok(NULL, "\n")) {
+            char kind[8], mac[24], ip[48];
+            if (sscanf(line, "%7s %23s %47s", kind, mac, ip) == 3 && strcmp(kind, "ARP") == 0)
+                snprintf(arp + strlen(arp), sizeof(arp) - strlen(arp), "%s%s %s",
+                         arp[0] ? ", " : "", mac, ip);
+        }
+        printf("backend: slirp (libslirp %s, restricted) took %llu frames, gave %llu (%llu "
+               "refused by the device); its ARP table: %s\n",
+               slirp_backend_version(), (unsigned long long)t->tx_frames,
+               (unsigned long long)t->rx_frames, (unsigned long long)t->rx_refused,
+               arp[0] ? arp : "empty");
+    }
+}

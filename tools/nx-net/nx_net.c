@@ -435,6 +435,7 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = o.cmd->run(&w);
     nx_world_stop(&w);
+    nx_backend_report(&w.bk, &o);
     if (nx_world_close(&w) != 0) {
         fprintf(stderr, "nx-net: writing %s failed\n", o.pcap);
         return NX_EXIT_FAIL;

@@ -144,6 +144,7 @@ int nx_backend_parse(const char *spec, struct nx_opts *o, char *why, size_t why_
 const char *nx_backend_desc(const struct nx_opts *o, char *buf, size_t cap);
 int nx_backend_open(struct nx_backend *b, const struct nx_opts *o, char *why, size_t why_len);
 int nx_backend_close(struct nx_backend *b); /* -1 when the pcap file could not be written */
+void nx_backend_report(const struct nx_backend *b, const struct nx_opts *o);
 uint64_t nx_mono_ms(void);
 
 /* nx_world.c */
