@@ -22,6 +22,9 @@ tests=(
     opensbi                                        # fw_jump: OpenSBI's boot-hart lottery, -smp 4
     tshark                                         # every pcap checked by a dissector
     python3                                        # qemu-test.sh: the TFTP files and their CRC-32
+    dnsmasq-base busybox dhcpcd-base               # real peers: a DHCP server, two DHCP clients
+    iputils-ping arping iproute2                   # ... Linux's ping and arping; ip netns, ip tuntap
+    util-linux                                     # ... unshare, setpriv, nsenter
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run; qemu-riscv64 too
     file
