@@ -66,6 +66,18 @@ for t in build/gcc/tests/bringup_rv_virt_v1_2_host/test_*; do
         echo "valgrind: $(basename "$t") clean"
     fi
 done
+# nx-net itself, on the stub and on libslirp (a few seconds).
+for args in "up" "dhcp --probe --virtio modern" "serve --seconds 1" "up --backend slirp"; do
+    # shellcheck disable=SC2086 # the words of args are nx-net's arguments
+    if ! valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        build/gcc/tools/nx-net/nx-net $args >build/gcc/valgrind-nx-net.log 2>&1; then
+        tail -n 40 build/gcc/valgrind-nx-net.log
+        echo "valgrind: nx-net $args failed" >&2
+        vg_fail=1
+    else
+        echo "valgrind: nx-net $args clean"
+    fi
+done
 [ "$vg_fail" -eq 0 ]
 
 step "static analysis: cppcheck and clang-tidy over userspace/libs"
