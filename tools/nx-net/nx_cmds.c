@@ -25,15 +25,15 @@ int nx_cmd_if(struct nx_world *w)
         char a[16], g[16], mac[18];
         if (w->o->json) {
             printf("%s{\"name\":\"%s\",\"up\":%s,\"addr\":\"%s\",\"prefix\":%u,\"gw\":\"%s\","
-                   "\"mac\":\"%s\",\"mtu\":1500,\"rx_frames\":%u,\"tx_frames\":%u}",
+                   "\"mac\":\"%s\",\"mtu\":%u,\"rx_frames\":%u,\"tx_frames\":%u}",
                    i ? "," : "", names[i], f.up ? "true" : "false", nx_ip_str(f.addr, a),
                    nx_prefix_len(f.mask), nx_ip_or_none(f.gw, true, g), nx_mac_str(f.mac, mac),
-                   c.rx_frames[i], c.tx_frames[i]);
+                   f.mtu, c.rx_frames[i], c.tx_frames[i]);
             continue;
         }
-        printf("%s: %s mtu 1500\n    inet %s/%u gw %s\n    ether %s\n    rx %u frames, tx %u "
+        printf("%s: %s mtu %u\n    inet %s/%u gw %s\n    ether %s\n    rx %u frames, tx %u "
                "frames\n",
-               names[i], f.up ? "UP" : "DOWN", nx_ip_str(f.addr, a), nx_prefix_len(f.mask),
+               names[i], f.up ? "UP" : "DOWN", f.mtu, nx_ip_str(f.addr, a), nx_prefix_len(f.mask),
                nx_ip_or_none(f.gw, true, g), nx_mac_str(f.mac, mac), c.rx_frames[i],
                c.tx_frames[i]);
     }

@@ -126,7 +126,7 @@ int nx_cmd_dhcp_server(struct nx_world *w)
     dhcp_server_config_defaults(&cfg);
     if (stub_net_init(&d.peer, &cfg) != 0)
         return nx_fail_step(w, "dhcp-server", "config");
-    memcpy(d.peer.mac, w->h.dev.mac, 6); /* the answers leave through the device */
+    memcpy(d.peer.mac, vnet_mac(&w->h.dev), 6); /* the answers leave through the device */
     d.w = w;
     w->dhcpd = &d;
     char desc[32];

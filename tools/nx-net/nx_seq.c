@@ -69,10 +69,10 @@ static void up_json(const struct nx_world *w, const struct ns_ping_result *lo,
     ns_counters(&w->ns, &c);
     vnet_counters(&w->h.dev, &v);
     char feat[160], a[16], g[16], d[16], mac[18];
-    vnet_features_str(w->h.dev.negotiated, feat, sizeof(feat));
+    vnet_features_str(vnet_features_negotiated(&w->h.dev), feat, sizeof(feat));
     const struct ns_event *l = &w->lease;
     printf("{\"ok\":true,%s,\"virtio\":\"%s\",\"mmio\":\"0x%08x\",\"irq\":%u,\"mac\":\"%s\","
-           "\"mtu\":1500,\"features_offered\":\"0x%016llx\","
+           "\"mtu\":%u,\"features_offered\":\"0x%016llx\","
            "\"features_negotiated\":\"0x%016llx\",\"features\":\"%s\",\"lo\":\"up\","
            "\"dhcp\":{\"addr\":\"%s\",\"prefix\":%u,\"gw\":\"%s\",\"dns\":\"%s\"},"
            "\"lo_ping\":{\"sent\":%u,\"received\":%u},"
@@ -80,8 +80,9 @@ static void up_json(const struct nx_world *w, const struct ns_ping_result *lo,
            "\"virt0\":{\"tx_frames\":%llu,\"tx_bytes\":%llu,\"rx_frames\":%llu,"
            "\"rx_bytes\":%llu},\"lo_frames\":%u,\"drops\":%llu,\"%s_ms\":%llu}\n",
            nx_json_be(w), w->o->version >= 2u ? "modern" : "legacy", NX_MMIO_BASE, NX_IRQ,
-           nx_mac_str(w->h.dev.mac, mac), (unsigned long long)w->h.dev.offered,
-           (unsigned long long)w->h.dev.negotiated, feat, nx_ip_str(l->addr, a),
+           nx_mac_str(vnet_mac(&w->h.dev), mac), vnet_mtu(&w->h.dev),
+           (unsigned long long)vnet_features_offered(&w->h.dev),
+           (unsigned long long)vnet_features_negotiated(&w->h.dev), feat, nx_ip_str(l->addr, a),
            nx_prefix_len(l->mask), nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
            nx_ip_or_none(l->dns, l->have & NS_HAVE_DNS, d), lo->sent, lo->received, gw->sent,
            gw->received, (unsigned long long)v.tx_frames, (unsigned long long)v.tx_bytes,
@@ -97,9 +98,10 @@ static void up_summary(const struct nx_world *w)
     ns_counters(&w->ns, &c);
     vnet_counters(&w->h.dev, &v);
     char feat[160];
-    vnet_features_str(w->h.dev.negotiated, feat, sizeof(feat));
+    vnet_features_str(vnet_features_negotiated(&w->h.dev), feat, sizeof(feat));
     nx_say(w, "summary: features negotiated=0x%016llx (%s) of offered=0x%016llx\n",
-           (unsigned long long)w->h.dev.negotiated, feat, (unsigned long long)w->h.dev.offered);
+           (unsigned long long)vnet_features_negotiated(&w->h.dev), feat,
+           (unsigned long long)vnet_features_offered(&w->h.dev));
     nx_say(w,
            "summary: virt0 tx %llu frames %llu bytes, rx %llu frames %llu bytes; lo %u packets; "
            "drops %llu; %llu %s ms\n",

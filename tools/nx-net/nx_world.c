@@ -252,8 +252,9 @@ int nx_world_open(struct nx_world *w)
         return nx_fail_step(w, "virtionet", vnet_strerror(rc));
     char mac[18];
     nx_say(w, "virtionet: ready\n");
-    nx_say(w, "virtionet: mmio=0x%08x irq=%u mac=%s mtu=1500 virtio=%s\n", NX_MMIO_BASE, NX_IRQ,
-           nx_mac_str(w->h.dev.mac, mac), o->version >= 2u ? "modern" : "legacy");
+    nx_say(w, "virtionet: mmio=0x%08x irq=%u mac=%s mtu=%u virtio=%s\n", NX_MMIO_BASE, NX_IRQ,
+           nx_mac_str(vnet_mac(&w->h.dev), mac), vnet_mtu(&w->h.dev),
+           vnet_version(&w->h.dev) >= 2u ? "modern" : "legacy");
     return o->cmd->frontend_only ? 0 : netstack_up(w);
 }
 
