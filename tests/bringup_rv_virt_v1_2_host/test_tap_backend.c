@@ -191,9 +191,9 @@ static int child_open(enum child_world world)
     if (pid == 0) {
         static struct tap_backend t;
         char why[256];
-        if (world != AS_NOBODY &&
-            (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-             mount("none", "/dev/net", "tmpfs", 0, NULL) != 0))
+        if (world != AS_NOBODY && (unshare(CLONE_NEWNS) != 0 ||
+                                   mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
+                                   mount("none", "/dev/net", "tmpfs", 0, NULL) != 0))
             _exit(100);
         if (world == AS_NOBODY_TUN_0666 &&
             (mknod("/dev/net/tun", S_IFCHR | 0666, makedev(10, 200)) != 0 ||
