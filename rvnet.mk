@@ -95,11 +95,13 @@ RVNET_LOOPBACK_DEPS :=
 # netstack (CMake: rvnet_netstack, rvnet::netstack)
 RVNET_NETSTACK_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_core.c \
-	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_arp.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ip.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_sock.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_dhcp.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ping.c \
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ip_out.c \
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_arp.c \
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_link.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_err.c
 RVNET_NETSTACK_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/netstack/include \

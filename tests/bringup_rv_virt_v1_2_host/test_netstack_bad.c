@@ -480,6 +480,56 @@ static void test_tx_ring_full_kicks_and_retries(void **state)
     assert_int_equal(c.tx_full, 0);
     assert_int_equal(c.icmp_echo_out, 4);
     assert_int_equal(c.dev_errors, 0);
+    /* The netstack made room before it queued: the frontend never had to
+     * refuse a frame. */
+    struct vnet_counters v;
+    vnet_counters(&t->h.dev, &v);
+    assert_int_equal(v.tx_full, 0);
+    nt_free(t);
+}
+
+/* A device that takes TX frames and never completes them: the ring stays
+ * full after the reclaim, the kick and the second reclaim, so the frame is
+ * dropped, counted once in tx_full and refused with NS_ERR_AGAIN; once the
+ * device completes, sending works again. */
+static void test_tx_ring_stays_full(void **state)
+{
+    (void)state;
+    struct nt *t = nt_new(false);
+    struct vnet_config vc;
+    vnet_config_defaults(&vc);
+    vc.tx_queue_size = 2;
+    assert_int_equal(vnet_harness_open(&t->h, 1, &vc), 0);
+    assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
+    t->have_dev = true;
+    vnet_harness_capture(&t->h, nt_cap_fn, t);
+    t->cfg.virt0 = &t->h.dev;
+    assert_int_equal(nt_start(t), NS_OK);
+    assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, MASK24, PEER), NS_OK);
+    uint8_t f[NS_FRAME_MAX];
+    assert_int_equal(fake_vnet_inject(&t->h.fake, f, arp_req(f)), 0);
+    assert_int_equal(nt_poll(t), NS_OK); /* learns the peer, reclaims */
+    t->h.fake.knobs.auto_complete_tx = false;
+    struct ns_udp_sock s;
+    struct ns_dgram q[1];
+    assert_int_equal(ns_udp_bind(&t->ns, &s, 7, q, 1), NS_OK);
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 7, "a", 1), NS_OK);
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 7, "b", 1), NS_OK);
+    uint64_t kicks = t->h.fake.q[1].notifies;
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 7, "c", 1), NS_ERR_AGAIN);
+    /* Both frames were kicked when sent: the policy's kick had nothing new
+     * to publish, and notified nobody. */
+    assert_int_equal(t->h.fake.q[1].notifies, kicks);
+    struct ns_counters c = nt_cnt(t);
+    assert_int_equal(c.tx_full, 1);
+    assert_int_equal(c.dev_errors, 0);
+    struct vnet_counters v;
+    vnet_counters(&t->h.dev, &v);
+    assert_int_equal(v.tx_full, 1);
+    assert_int_equal(v.tx_frames, t->h.fake.stats.tx_frames);
+    fake_vnet_process(&t->h.fake, true);
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 7, "d", 1), NS_OK);
+    assert_int_equal(nt_cnt(t).tx_full, 1);
     nt_free(t);
 }
 
@@ -491,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_device_error_counted),
         cmocka_unit_test(test_dhcp_garbage),
         cmocka_unit_test(test_tx_ring_full_kicks_and_retries),
+        cmocka_unit_test(test_tx_ring_stays_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,50 +157,42 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
     return NS_OK;
 }
 
-void ns_arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len)
+void ns_arp_input(struct ns_host *ns, const struct np_arp *a)
 {
     const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
-    struct np_arp a;
-    if (np_arp_parse(pkt, len, &a) != NP_OK) {
-        ns->cnt.arp_bad++;
-        return;
-    }
-    /* Before any other check: while the DHCP client probes an address,
-     * every ARP packet counts (RFC 5227 §2.1.1, "any ARP packet"). */
-    ns_dhcp_arp(ns, &a);
-    if (a.sha[0] & 1u) { /* broadcast or multicast sender: never cache it */
+    if (a->sha[0] & 1u) { /* broadcast or multicast sender: never cache it */
         ns->cnt.arp_bad_sender++;
         return;
     }
-    if (v->addr != 0 && a.spa == v->addr) {
+    if (v->addr != 0 && a->spa == v->addr) {
         ns->cnt.arp_conflict++;
         return;
     }
-    bool for_us = v->addr != 0 && a.tpa == v->addr;
-    if (a.op == NP_ARP_REQUEST && for_us)
+    bool for_us = v->addr != 0 && a->tpa == v->addr;
+    if (a->op == NP_ARP_REQUEST && for_us)
         ns->cnt.arp_req_in++;
     /* RFC 826 "merge": refresh a known sender; learn a new one only when it
      * talks to us. A sender of 0.0.0.0 is a probe (RFC 5227): learn nothing. */
-    if (a.spa != 0 && ns->cfg.arp) {
-        struct ns_arp_entry *e = find(ns, a.spa);
+    if (a->spa != 0 && ns->cfg.arp) {
+        struct ns_arp_entry *e = find(ns, a->spa);
         if (!e && for_us)
             e = alloc(ns);
         if (e) {
-            if (e->state == NS_ARP_FREE || e->ip != a.spa) {
+            if (e->state == NS_ARP_FREE || e->ip != a->spa) {
                 struct ns_frame *h = hold_of(ns, e);
                 if (h)
                     h->len = 0;
-                e->ip = a.spa;
+                e->ip = a->spa;
             }
-            resolved(ns, e, a.sha);
+            resolved(ns, e, a->sha);
         }
     }
     if (!for_us) {
         ns->cnt.arp_not_ours++;
         return;
     }
-    if (a.op == NP_ARP_REQUEST)
-        (void)arp_send(ns, NP_ARP_REPLY, a.sha, a.sha, a.spa);
+    if (a->op == NP_ARP_REQUEST)
+        (void)arp_send(ns, NP_ARP_REPLY, a->sha, a->sha, a->spa);
 }
 
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms)

@@ -1,7 +1,8 @@
 /*
- * Ethernet and IPv4 input, ICMP echo, and IPv4 output with its routing:
- * 127/8 and our own address to lo, the local subnet direct, everything else
- * through the gateway.
+ * Input, the floor below core: each frame's Ethernet header, then ARP (the
+ * DHCP client's probe first, then the cache) or IPv4, whose packets go to
+ * the raw sockets, ICMP (echo requests answered through IP output, replies
+ * to the ping helper), UDP sockets or the DHCP client.
  */
 #include "ns_internal.h"
 
@@ -104,6 +105,19 @@ static void ip_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *pkt, 
         ns->cnt.ip_unknown_proto++;
 }
 
+static void arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len)
+{
+    struct np_arp a;
+    if (np_arp_parse(pkt, len, &a) != NP_OK) {
+        ns->cnt.arp_bad++;
+        return;
+    }
+    /* Before any other check: while the DHCP client probes an address,
+     * every ARP packet counts (RFC 5227 §2.1.1, "any ARP packet"). */
+    ns_dhcp_arp(ns, &a);
+    ns_arp_input(ns, &a);
+}
+
 void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
 {
     const struct ns_iface *i = &ns->ifs[ifid];
@@ -124,78 +138,7 @@ void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame,
     if (e.type == NP_ETHERTYPE_IPV4)
         ip_input(ns, ifid, e.payload, e.payload_len);
     else if (e.type == NP_ETHERTYPE_ARP && ifid == NS_IF_VIRT0)
-        ns_arp_input(ns, e.payload, e.payload_len);
+        arp_input(ns, e.payload, e.payload_len);
     else
         ns->cnt.eth_bad_type++;
-}
-
-/* lo for 127/8 and our own address (ns_ip_output's route), else virt0. */
-static bool to_lo(const struct ns_host *ns, uint32_t dst)
-{
-    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
-    return ns_is_loopback(dst) || (v->addr != 0 && dst == v->addr);
-}
-
-size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst)
-{
-    return ns_if_mtu(ns, to_lo(ns, dst) ? NS_IF_LO : NS_IF_VIRT0) - NP_IPV4_HLEN;
-}
-
-/*
- * Sends plen bytes already at ns->tx + NS_L4_OFF as one IPv4 packet. src 0
- * takes the outgoing interface's address. The route: 127/8 and our own
- * address go to lo; 255.255.255.255 goes out of virt0 even unconfigured
- * (DHCP needs it); the local subnet is reached directly, the rest through
- * the gateway.
- */
-int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen)
-{
-    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
-    enum ns_ifid ifid = NS_IF_VIRT0;
-    uint32_t hop = dst;
-    if (plen > ns_ip_payload_max(ns, dst)) {
-        ns->cnt.tx_too_big++;
-        return NS_ERR_TOO_BIG;
-    }
-    if (to_lo(ns, dst)) {
-        ifid = NS_IF_LO;
-        if (src == 0)
-            src = ns_is_loopback(dst) ? NS_LOOPBACK_ADDR : dst;
-    } else {
-        if (ns_is_bcast(ns, dst)) {
-            hop = NP_IPV4_BROADCAST;
-        } else if (v->addr == 0 || dst == 0 || np_ipv4_is_multicast(dst)) {
-            ns->cnt.ip_no_route++;
-            return NS_ERR_NO_ROUTE;
-        } else if (((dst ^ v->addr) & v->mask) != 0) {
-            if (v->gw == 0) {
-                ns->cnt.ip_no_route++;
-                return NS_ERR_NO_ROUTE;
-            }
-            hop = v->gw;
-        }
-        if (src == 0)
-            src = v->addr;
-    }
-    struct np_ipv4 h;
-    memset(&h, 0, sizeof(h));
-    h.ttl = 64;
-    h.proto = proto;
-    h.id = ns->ip_id++;
-    h.src = src;
-    h.dst = dst;
-    struct np_eth e;
-    memset(&e, 0, sizeof(e));
-    e.type = NP_ETHERTYPE_IPV4;
-    if (ifid == NS_IF_VIRT0)
-        memcpy(e.src, v->mac, 6);
-    size_t n;
-    if (np_ipv4_build(ns->tx + NS_IP_OFF, sizeof(ns->tx) - NS_IP_OFF, &h, plen, &n) != NP_OK ||
-        np_eth_build(ns->tx, sizeof(ns->tx), &e, n, &n) != NP_OK) {
-        ns->cnt.tx_too_big++;
-        return NS_ERR_TOO_BIG;
-    }
-    if (ifid == NS_IF_LO)
-        return ns_if_output(ns, NS_IF_LO, ns->tx, n);
-    return ns_arp_output(ns, hop, ns->tx, n);
 }

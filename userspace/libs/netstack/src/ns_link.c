@@ -1,0 +1,160 @@
+/*
+ * The link, the netstack's bottom floor: frames in and out of virt0 (the
+ * virtio-net frontend) and lo, the tap that sees them, the interrupt hook,
+ * the errors the frontend reports, and the broadcast tests. Every call
+ * into the device the netstack makes is in this file.
+ */
+#include "ns_internal.h"
+
+#include <string.h>
+
+static void tap(struct ns_host *ns, enum ns_ifid ifid, enum ns_dir dir, const uint8_t *frame,
+                size_t len)
+{
+    if (ns->cfg.tap)
+        ns->cfg.tap(ns->cfg.tap_ctx, ifid, dir, frame, len);
+}
+
+int ns_dev_error(struct ns_host *ns, int vnet_rc)
+{
+    (void)vnet_rc;
+    ns->cnt.dev_errors++;
+    return NS_ERR_DEVICE;
+}
+
+void ns_link_seen(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+{
+    ns->cnt.rx_frames[ifid]++;
+    tap(ns, ifid, NS_DIR_RX, frame, len);
+}
+
+int ns_link_rx(struct ns_host *ns, enum ns_ifid ifid, ns_rx_fn fn)
+{
+    if (ifid == NS_IF_LO) {
+        (void)lo_poll(&ns->lo, ns->cfg.rx_budget, fn, ns, NULL);
+        return NS_OK;
+    }
+    struct vnet_dev *dev = ns->cfg.virt0;
+    if (!dev)
+        return NS_OK;
+    (void)vnet_tx_reclaim(dev, NULL);
+    if (vnet_state(dev) == VNET_STATE_DOWN)
+        return NS_OK;
+    int rc = vnet_rx_poll(dev, ns->cfg.rx_budget, fn, ns, NULL);
+    return rc == VNET_OK ? NS_OK : ns_dev_error(ns, rc);
+}
+
+int ns_link_flush(struct ns_host *ns)
+{
+    struct vnet_dev *dev = ns->cfg.virt0;
+    if (!dev || !ns->tx_queued)
+        return NS_OK;
+    ns->tx_queued = false;
+    int rc = vnet_send_kick(dev);
+    return rc == VNET_OK ? NS_OK : ns_dev_error(ns, rc);
+}
+
+/*
+ * One frame onto virt0's TX ring, and the netstack's whole TX-full policy:
+ * a full ring is first reclaimed (the device may have completed slots
+ * since the last poll); still full, what is queued is kicked so the device
+ * takes it, and the ring is reclaimed again; still full, the frame is
+ * dropped and counted in tx_full. Inside ns_poll the frame waits for the
+ * one kick at the end of the poll (ns_link_flush), so the device is
+ * notified once per poll, not once per frame; outside it is kicked at once.
+ */
+static int virt0_output(struct ns_host *ns, struct vnet_dev *dev, const uint8_t *frame, size_t len)
+{
+    if (vnet_tx_free(dev) == 0) {
+        (void)vnet_tx_reclaim(dev, NULL);
+        if (vnet_tx_free(dev) == 0) {
+            (void)vnet_send_kick(dev);
+            ns->tx_queued = false;
+            (void)vnet_tx_reclaim(dev, NULL);
+        }
+    }
+    int rc = vnet_send_queue(dev, frame, len);
+    if (rc == VNET_ERR_AGAIN) {
+        ns->cnt.tx_full++;
+        return NS_ERR_AGAIN;
+    }
+    if (rc != VNET_OK)
+        return ns_dev_error(ns, rc);
+    if (ns->in_poll)
+        ns->tx_queued = true;
+    else if ((rc = vnet_send_kick(dev)) != VNET_OK)
+        (void)ns_dev_error(ns, rc); /* queued all the same: the next kick takes it */
+    return NS_OK;
+}
+
+static int lo_output(struct ns_host *ns, const uint8_t *frame, size_t len)
+{
+    int rc = lo_send(&ns->lo, frame, len);
+    if (rc == LO_ERR_FULL) {
+        ns->cnt.lo_full++;
+        return NS_ERR_FULL;
+    }
+    if (rc != LO_OK) {
+        ns->cnt.tx_too_big++;
+        return NS_ERR_TOO_BIG;
+    }
+    return NS_OK;
+}
+
+int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+{
+    if (!ns->ifs[ifid].up) {
+        ns->cnt.if_down++;
+        return NS_ERR_DOWN;
+    }
+    int rc;
+    if (ifid == NS_IF_LO) {
+        rc = lo_output(ns, frame, len);
+    } else if (!ns->cfg.virt0) {
+        ns->cnt.tx_no_device++;
+        rc = NS_ERR_NO_DEVICE;
+    } else {
+        rc = virt0_output(ns, ns->cfg.virt0, frame, len);
+    }
+    if (rc != NS_OK)
+        return rc;
+    ns->cnt.tx_frames[ifid]++;
+    tap(ns, ifid, NS_DIR_TX, frame, len);
+    return NS_OK;
+}
+
+unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid)
+{
+    /* virt0 carries what the frontend negotiated (0 before its init got
+     * that far: the default then), never more than the stack's frames. */
+    unsigned m = ifid == NS_IF_VIRT0 ? vnet_mtu(ns->cfg.virt0) : 0u;
+    return m != 0 && m < NS_MTU ? m : NS_MTU;
+}
+
+bool ns_is_bcast(const struct ns_host *ns, uint32_t dst)
+{
+    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    if (dst == NP_IPV4_BROADCAST)
+        return true;
+    return v->addr != 0 && v->mask != 0xffffffffu && dst == (v->addr | ~v->mask);
+}
+
+int ns_irq(struct ns_host *ns)
+{
+    if (!ns)
+        return NS_ERR_INVAL;
+    if (!ns->cfg.virt0)
+        return NS_ERR_NO_DEVICE;
+    uint32_t bits = 0;
+    int rc = vnet_irq(ns->cfg.virt0, &bits);
+    if (bits) {
+        ns->cnt.irqs++;
+        ns->irq_flag = 1u;
+    }
+    return rc == VNET_OK ? NS_OK : NS_ERR_DEVICE;
+}
+
+bool ns_irq_pending(const struct ns_host *ns)
+{
+    return ns && ns->irq_flag != 0u;
+}
