@@ -94,6 +94,13 @@ static void test_echo_reply_equals_request(void **state)
     assert_int_equal(r.payload_len, 300);
     assert_memory_equal(r.payload, req + 8, 300);
     assert_int_equal(ns_raw_recv(&s, got, sizeof(got), &len, &src), NS_ERR_EMPTY);
+    /* Open once; closed, it hears nothing more. */
+    assert_int_equal(ns_raw_open(&t->ns, &s, NP_IP_PROTO_ICMP, q, 4), NS_ERR_IN_USE);
+    assert_int_equal(ns_raw_close(&t->ns, &s), NS_OK);
+    assert_int_equal(ns_raw_close(&t->ns, &s), NS_ERR_NOT_FOUND);
+    assert_int_equal(ns_raw_send(&t->ns, &s, NP_IPV4(127, 1, 2, 3), req, n), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(ns_raw_recv(&s, got, sizeof(got), &len, &src), NS_ERR_EMPTY);
     nt_free(t);
 }
 
@@ -277,6 +284,9 @@ static void test_udp_on_lo(void **state)
     assert_int_equal(ns_udp_bind(&t->ns, &b, 9, qb, 2), NS_OK);
     assert_int_equal(ns_udp_bind(&t->ns, &c2, 7, qb, 2), NS_ERR_IN_USE);
     assert_int_equal(ns_udp_bind(&t->ns, &c2, 0, qb, 2), NS_ERR_INVAL);
+    /* A bound socket cannot be bound again, to another port either: it
+     * keeps its port (the sends to 7 below reach it). */
+    assert_int_equal(ns_udp_bind(&t->ns, &a, 11, qa, 2), NS_ERR_IN_USE);
     for (unsigned i = 0; i < 3; i++) {
         memset(buf, (int)i + 1, 100 + i); /* every byte sent is set */
         assert_int_equal(ns_udp_send(&t->ns, &b, LOOP(1), 7, buf, 100 + i), NS_OK);

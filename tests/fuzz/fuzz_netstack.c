@@ -47,7 +47,7 @@ static void check(void)
 {
     struct ns_counters c;
     ns_counters(&ns, &c);
-    if (lo_pending(&ns.lo) > LO_DEPTH_DEFAULT || ns.udp != &udp)
+    if (lo_pending(&ns.lo) > LO_DEPTH_DEFAULT || ns.udp != &udp.s)
         abort();
     /* RFC 5227: an address being probed is not configured yet. */
     struct ns_if_info vi;

@@ -29,7 +29,7 @@ void dhcp_client_config_defaults(struct dhcp_client_config *cfg)
     if (cfg == NULL)
         return;
     memset(cfg, 0, sizeof *cfg);
-    static const uint8_t default_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+    static const uint8_t default_mac[NP_MAC_LEN] = NP_MAC_DEFAULT;
     memcpy(cfg->mac, default_mac, sizeof cfg->mac);
     cfg->seed = 0; /* from the MAC */
     cfg->jitter = false;

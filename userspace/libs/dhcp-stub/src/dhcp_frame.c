@@ -13,10 +13,6 @@
 #include "netproto/eth.h"
 #include "netproto/udp.h"
 
-/* RFC 1700's default IP TTL, as the netstack sends with; one value, so the
- * frame is the same bytes every time. */
-#define DHCP_FRAME_TTL 64u
-
 /* Where the EtherType sits in an Ethernet II header. */
 #define ETH_TYPE_OFF 12u
 
@@ -59,7 +55,7 @@ int dhcp_tx_frame(const struct dhcp_tx *tx, const uint8_t *src_mac, const uint8_
     f.dst_ip = tx->dst_ip;
     f.src_port = tx->src_port;
     f.dst_port = tx->dst_port;
-    f.ttl = DHCP_FRAME_TTL;
+    f.ttl = NP_IPV4_TTL_DEFAULT; /* the netstack's too: one value, the same bytes */
     int rc = np_udp_frame_build(frame, cap, &f, tx->len, out_len);
     if (rc == NP_ERR_NOSPACE)
         return DHCP_ERR_NOSPACE;

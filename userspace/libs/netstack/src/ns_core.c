@@ -8,7 +8,7 @@
 
 void ns_config_defaults(struct ns_config *cfg)
 {
-    static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+    static const uint8_t mac[NP_MAC_LEN] = NP_MAC_DEFAULT;
     memset(cfg, 0, sizeof(*cfg));
     memcpy(cfg->mac, mac, sizeof(mac));
     cfg->lo_depth = LO_DEPTH_DEFAULT;
@@ -40,7 +40,7 @@ int ns_init(struct ns_host *ns, const struct ns_config *cfg)
     v->up = true;
     struct ns_iface *lo = &ns->ifs[NS_IF_LO];
     lo->addr = NS_LOOPBACK_ADDR;
-    lo->mask = 0xff000000u;
+    lo->mask = NS_LOOPBACK_MASK;
     lo->up = true;
     return ns_dhcp_init(ns);
 }

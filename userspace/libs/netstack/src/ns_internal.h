@@ -27,14 +27,14 @@
 #define NS_IP_OFF NP_ETH_HLEN
 #define NS_L4_OFF (NP_ETH_HLEN + NP_IPV4_HLEN)
 #define NS_LOOPBACK_NET 0x7f000000u /* 127.0.0.0/8 */
-#define NS_LOOPBACK_ADDR 0x7f000001u
+#define NS_LOOPBACK_MASK 0xff000000u
 
 enum { NS_ARP_FREE = 0, NS_ARP_PENDING, NS_ARP_RESOLVED };
 
 /* Helpers of every floor (no file: inline here). */
 static inline bool ns_is_loopback(uint32_t a)
 {
-    return (a & 0xff000000u) == NS_LOOPBACK_NET;
+    return (a & NS_LOOPBACK_MASK) == NS_LOOPBACK_NET;
 }
 
 /* Hands an event to the caller's callback (events go up and out, never

@@ -59,7 +59,7 @@ int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, 
     }
     struct np_ipv4 h;
     memset(&h, 0, sizeof(h));
-    h.ttl = 64;
+    h.ttl = NP_IPV4_TTL_DEFAULT;
     h.proto = proto;
     h.id = ns->ip_id++;
     h.src = src;

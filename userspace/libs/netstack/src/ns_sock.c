@@ -60,30 +60,32 @@ static int queue_pop(struct ns_queue *q, void *buf, size_t cap, size_t *len, uin
     return NS_OK;
 }
 
-/* --- UDP -------------------------------------------------------------- */
-
-int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
-                unsigned depth)
+/* The host's lists: each socket links its struct ns_sock, its first
+ * member, so a list entry is also the socket (C11 §6.7.2.1p15). */
+static bool listed(const struct ns_sock *head, const struct ns_sock *s)
 {
-    if (!ns || !s || port == 0)
-        return NS_ERR_INVAL;
-    for (const struct ns_udp_sock *o = ns->udp; o; o = o->next)
-        if (o == s || o->port == port)
-            return NS_ERR_IN_USE;
+    for (; head; head = head->next)
+        if (head == s)
+            return true;
+    return false;
+}
+
+static int sock_open(struct ns_sock **head, struct ns_sock *s, struct ns_dgram *slots,
+                     unsigned depth)
+{
+    if (listed(*head, s))
+        return NS_ERR_IN_USE;
     int rc = queue_init(&s->q, slots, depth);
     if (rc != NS_OK)
         return rc;
-    s->port = port;
-    s->next = ns->udp;
-    ns->udp = s;
+    s->next = *head;
+    *head = s;
     return NS_OK;
 }
 
-int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s)
+static int sock_close(struct ns_sock **head, struct ns_sock *s)
 {
-    if (!ns || !s)
-        return NS_ERR_INVAL;
-    for (struct ns_udp_sock **p = &ns->udp; *p; p = &(*p)->next) {
+    for (struct ns_sock **p = head; *p; p = &(*p)->next) {
         if (*p == s) {
             *p = s->next;
             s->next = NULL;
@@ -91,6 +93,29 @@ int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s)
         }
     }
     return NS_ERR_NOT_FOUND;
+}
+
+/* --- UDP -------------------------------------------------------------- */
+
+int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
+                unsigned depth)
+{
+    if (!ns || !s || port == 0)
+        return NS_ERR_INVAL;
+    for (const struct ns_sock *o = ns->udp; o; o = o->next)
+        if (((const struct ns_udp_sock *)o)->port == port)
+            return NS_ERR_IN_USE;
+    int rc = sock_open(&ns->udp, &s->s, slots, depth);
+    if (rc == NS_OK)
+        s->port = port;
+    return rc;
+}
+
+int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s)
+{
+    if (!ns || !s)
+        return NS_ERR_INVAL;
+    return sock_close(&ns->udp, &s->s);
 }
 
 int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_t dport,
@@ -125,15 +150,15 @@ int ns_udp_recv(struct ns_udp_sock *s, void *buf, size_t cap, size_t *len, uint3
 {
     if (!s)
         return NS_ERR_INVAL;
-    return queue_pop(&s->q, buf, cap, len, src, sport);
+    return queue_pop(&s->s.q, buf, cap, len, src, sport);
 }
 
 void ns_udp_deliver(struct ns_host *ns, const struct np_ipv4 *ip, const struct np_udp *u)
 {
-    for (struct ns_udp_sock *s = ns->udp; s; s = s->next) {
-        if (s->port != u->dst_port)
+    for (struct ns_sock *o = ns->udp; o; o = o->next) {
+        if (((struct ns_udp_sock *)o)->port != u->dst_port)
             continue;
-        if (!queue_push(&s->q, ip->src, u->src_port, u->payload, u->payload_len))
+        if (!queue_push(&o->q, ip->src, u->src_port, u->payload, u->payload_len))
             ns->cnt.udp_queue_full++;
         return;
     }
@@ -142,7 +167,7 @@ void ns_udp_deliver(struct ns_host *ns, const struct np_ipv4 *ip, const struct n
 
 uint32_t ns_udp_drops(const struct ns_udp_sock *s)
 {
-    return s ? s->q.drops : 0u;
+    return s ? s->s.q.drops : 0u;
 }
 
 /* --- raw -------------------------------------------------------------- */
@@ -152,17 +177,12 @@ int ns_raw_open(struct ns_host *ns, struct ns_raw_sock *s, uint8_t proto, struct
 {
     if (!ns || !s)
         return NS_ERR_INVAL;
-    for (const struct ns_raw_sock *o = ns->raw; o; o = o->next)
-        if (o == s)
-            return NS_ERR_IN_USE;
-    int rc = queue_init(&s->q, slots, depth);
-    if (rc != NS_OK)
-        return rc;
-    s->proto = proto;
-    s->bound = 0;
-    s->next = ns->raw;
-    ns->raw = s;
-    return NS_OK;
+    int rc = sock_open(&ns->raw, &s->s, slots, depth);
+    if (rc == NS_OK) {
+        s->proto = proto;
+        s->bound = 0;
+    }
+    return rc;
 }
 
 int ns_raw_bind(struct ns_raw_sock *s, uint32_t addr)
@@ -177,14 +197,7 @@ int ns_raw_close(struct ns_host *ns, struct ns_raw_sock *s)
 {
     if (!ns || !s)
         return NS_ERR_INVAL;
-    for (struct ns_raw_sock **p = &ns->raw; *p; p = &(*p)->next) {
-        if (*p == s) {
-            *p = s->next;
-            s->next = NULL;
-            return NS_OK;
-        }
-    }
-    return NS_ERR_NOT_FOUND;
+    return sock_close(&ns->raw, &s->s);
 }
 
 int ns_raw_send(struct ns_host *ns, struct ns_raw_sock *s, uint32_t dst, const void *data,
@@ -205,17 +218,18 @@ int ns_raw_recv(struct ns_raw_sock *s, void *buf, size_t cap, size_t *len, uint3
 {
     if (!s)
         return NS_ERR_INVAL;
-    return queue_pop(&s->q, buf, cap, len, src, NULL);
+    return queue_pop(&s->s.q, buf, cap, len, src, NULL);
 }
 
 bool ns_raw_deliver(struct ns_host *ns, const struct np_ipv4 *ip)
 {
     bool heard = false;
-    for (struct ns_raw_sock *s = ns->raw; s; s = s->next) {
+    for (struct ns_sock *o = ns->raw; o; o = o->next) {
+        const struct ns_raw_sock *s = (const struct ns_raw_sock *)o;
         if (s->proto != ip->proto || (s->bound != 0 && s->bound != ip->dst))
             continue;
         heard = true;
-        if (!queue_push(&s->q, ip->src, 0, ip->payload, ip->payload_len))
+        if (!queue_push(&o->q, ip->src, 0, ip->payload, ip->payload_len))
             ns->cnt.raw_queue_full++;
     }
     return heard;
@@ -223,5 +237,5 @@ bool ns_raw_deliver(struct ns_host *ns, const struct np_ipv4 *ip)
 
 uint32_t ns_raw_drops(const struct ns_raw_sock *s)
 {
-    return s ? s->q.drops : 0u;
+    return s ? s->s.q.drops : 0u;
 }

@@ -21,6 +21,8 @@
 
 void vnet_config_defaults(struct vnet_config *cfg)
 {
+    /* netproto's NP_MAC_DEFAULT, written out: the frontend depends on no
+     * other library. */
     static const uint8_t mac[VNET_ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
     cfg->rx_queue_size = 16;
     cfg->tx_queue_size = 16;

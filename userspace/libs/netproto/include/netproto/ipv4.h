@@ -15,6 +15,9 @@
 #define NP_IPV4_MAX_LEN 65535u
 #define NP_IP_PROTO_ICMP 1u
 #define NP_IP_PROTO_UDP 17u
+/* The TTL of every packet rvnet sends: the default RFC 1700 gives ("IP
+ * TIME TO LIVE PARAMETER: 64"). */
+#define NP_IPV4_TTL_DEFAULT 64u
 
 struct np_ipv4 {
     uint8_t tos;

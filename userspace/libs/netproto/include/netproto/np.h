@@ -62,6 +62,17 @@ const char *np_strerror(int err);
 #define NP_IPV4_BROADCAST 0xffffffffu
 #define NP_MAC_LEN 6u
 
+/* The MAC the libraries use when they are given none (the DHCP client's
+ * and the netstack's defaults; virtio-net, which depends on no library,
+ * writes the same bytes out): 02:00:00:00:00:01, a locally administered
+ * unicast address (IEEE 802: bit 1 of the first octet set, bit 0 clear),
+ * the one scripts/qemu-test.sh gives QEMU's device. An initialiser:
+ * static const uint8_t mac[NP_MAC_LEN] = NP_MAC_DEFAULT. */
+#define NP_MAC_DEFAULT                                                                             \
+    {                                                                                              \
+        0x02, 0x00, 0x00, 0x00, 0x00, 0x01                                                         \
+    }
+
 static inline uint16_t np_get16(const uint8_t *p)
 {
     return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);

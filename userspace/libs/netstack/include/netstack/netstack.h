@@ -40,8 +40,9 @@ struct dhcp_server;
 
 #define NS_FRAME_MAX 1514u /* an Ethernet frame without FCS */
 #define NS_MTU 1500u
-#define NS_DGRAM_MAX 1480u /* the largest IP payload in one frame */
-#define NS_UDP_MAX 1472u   /* the largest UDP payload in one frame */
+#define NS_DGRAM_MAX 1480u           /* the largest IP payload in one frame */
+#define NS_UDP_MAX 1472u             /* the largest UDP payload in one frame */
+#define NS_LOOPBACK_ADDR 0x7f000001u /* 127.0.0.1: lo's address, the one a ping of lo goes to */
 
 enum ns_err {
     NS_OK = 0,
@@ -225,17 +226,22 @@ struct ns_queue {
     uint32_t drops; /* datagrams dropped because the queue was full */
 };
 
-struct ns_udp_sock {
-    struct ns_udp_sock *next;
-    uint16_t port;
+/* What both kinds of socket begin with: the link in the host's list and
+ * the queue. Private. */
+struct ns_sock {
+    struct ns_sock *next;
     struct ns_queue q;
 };
 
+struct ns_udp_sock {
+    struct ns_sock s; /* first: the host's list links &s */
+    uint16_t port;
+};
+
 struct ns_raw_sock {
-    struct ns_raw_sock *next;
+    struct ns_sock s; /* first, likewise */
     uint8_t proto;
     uint32_t bound; /* 0: any; else the source of what it sends and the only destination it hears */
-    struct ns_queue q;
 };
 
 struct ns_ping_params {
@@ -275,8 +281,8 @@ struct ns_host {
     struct ns_config cfg;
     struct ns_iface ifs[NS_IF_COUNT];
     struct lo_dev lo;
-    struct ns_udp_sock *udp;
-    struct ns_raw_sock *raw;
+    struct ns_sock *udp; /* of struct ns_udp_sock */
+    struct ns_sock *raw; /* of struct ns_raw_sock */
     struct dhcp_client dhcp;
     bool dhcp_started;
     uint8_t announce_left; /* RFC 5227 §2.3: announcements still to send ... */
