@@ -156,6 +156,38 @@ static void test_resolve_before_send(void **state)
     nt_free(t);
 }
 
+/* Without hold storage the packet that starts a resolution cannot wait
+ * for it: the request goes out, the packet is dropped, counted and
+ * refused; once the reply is in, sending works. */
+static void test_no_hold_storage_refuses(void **state)
+{
+    (void)state;
+    struct nt *t = nt_new(true);
+    t->cfg.arp_hold = NULL;
+    assert_int_equal(nt_start(t), NS_OK);
+    assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, MASK24, PEER), NS_OK);
+    struct ns_udp_sock s;
+    struct ns_dgram q[1];
+    uint8_t f[NS_FRAME_MAX];
+    assert_int_equal(ns_udp_bind(&t->ns, &s, 1000, q, 1), NS_OK);
+    t->ncap = 0;
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 9, "first", 5), NS_ERR_UNRESOLVED);
+    assert_int_equal(t->ncap, 1);
+    assert_int_equal(cap_arp(t, 0, nt_bcast).op, NP_ARP_REQUEST);
+    assert_int_equal(nt_cnt(t).arp_hold_drop, 1);
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 9, "again", 5), NS_ERR_UNRESOLVED);
+    assert_int_equal(t->ncap, 1); /* the entry is pending: no second request */
+    assert_int_equal(nt_cnt(t).arp_hold_drop, 2);
+    assert_false(ns_arp_pending(&t->ns)); /* nothing is held */
+    inject(t, f, nt_arp_frame(f, nt_our_mac, NP_ARP_REPLY, nt_peer_mac, PEER, nt_our_mac, OUR));
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_int_equal(t->ncap, 1);
+    assert_int_equal(ns_udp_send(&t->ns, &s, PEER, 9, "third", 5), NS_OK);
+    assert_int_equal(t->ncap, 2);
+    expect_udp(t, 1, PEER, "third");
+    nt_free(t);
+}
+
 static void test_retries_then_give_up(void **state)
 {
     (void)state;
@@ -267,9 +299,13 @@ static void test_irq_only_acks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gratuitous_arp_on_bind), cmocka_unit_test(test_who_has_answered),
-        cmocka_unit_test(test_resolve_before_send),    cmocka_unit_test(test_retries_then_give_up),
-        cmocka_unit_test(test_entry_expires),          cmocka_unit_test(test_cache_full),
+        cmocka_unit_test(test_gratuitous_arp_on_bind),
+        cmocka_unit_test(test_who_has_answered),
+        cmocka_unit_test(test_resolve_before_send),
+        cmocka_unit_test(test_no_hold_storage_refuses),
+        cmocka_unit_test(test_retries_then_give_up),
+        cmocka_unit_test(test_entry_expires),
+        cmocka_unit_test(test_cache_full),
         cmocka_unit_test(test_irq_only_acks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

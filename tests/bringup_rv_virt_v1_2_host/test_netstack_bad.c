@@ -360,6 +360,7 @@ static void test_every_layer(void **state)
         memset(f, 0, sizeof(f));
         size_t n = bc->build(f);
         words(t, w0);
+        struct ns_counters c0 = nt_cnt(t);
         unsigned cap0 = t->ncap;
         if (bc->where == VIRT0)
             assert_int_equal(fake_vnet_inject(&t->h.fake, f, n), 0);
@@ -375,6 +376,11 @@ static void test_every_layer(void **state)
             fail_msg("case %s: counter %u -> %u, %u counters moved (want %u), %u frames sent",
                      bc->name, w0[at], w1[at], moved, bc->drops, t->ncap - cap0);
         assert_int_equal(w1[bc->where == VIRT0 ? 0 : 1], w0[bc->where == VIRT0 ? 0 : 1] + 1);
+        /* One frame dropped: the library's drop total moves by one. */
+        struct ns_counters c1 = nt_cnt(t);
+        if (ns_drops(&c1) != ns_drops(&c0) + 1)
+            fail_msg("case %s: ns_drops %llu -> %llu", bc->name, (unsigned long long)ns_drops(&c0),
+                     (unsigned long long)ns_drops(&c1));
     }
     size_t len;
     uint8_t got[64];

@@ -92,6 +92,7 @@ static void dhcp_wire_then_ping(uint32_t version, const char *pcap)
     const struct ns_event *e = &t->ev[k];
     assert_int_equal(e->addr, OUR);
     assert_int_equal(e->mask, MASK24);
+    assert_int_equal(e->prefix_len, 24);
     assert_int_equal(e->gw, PEER);
     assert_int_equal(e->dns, DNS);
     assert_int_equal(e->server, PEER);

@@ -143,9 +143,14 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
     /* At most one packet waits per entry: the newest (RFC 1122 §2.3.2.2
      * asks for at least one; the latest is the one a caller still wants). */
     struct ns_frame *h = hold_of(ns, e);
-    if (!h || (h->len != 0))
+    int rc = NS_OK;
+    if (!h) {
+        /* Nowhere to hold it (no cfg.arp_hold): this packet is lost. */
         ns->cnt.arp_hold_drop++;
-    if (h) {
+        rc = NS_ERR_UNRESOLVED;
+    } else {
+        if (h->len != 0)
+            ns->cnt.arp_hold_drop++; /* the older packet is lost */
         memcpy(h->data, frame, len);
         h->len = (uint16_t)len;
     }
@@ -154,7 +159,7 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
         e->deadline_ms = ns->now_ms + ns->cfg.arp_retry_ms;
         (void)request(ns, next_hop);
     }
-    return NS_OK;
+    return rc;
 }
 
 void ns_arp_input(struct ns_host *ns, const struct np_arp *a)

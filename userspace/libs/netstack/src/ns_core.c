@@ -147,3 +147,21 @@ void ns_counters(const struct ns_host *ns, struct ns_counters *out)
     }
     *out = ns->cnt;
 }
+
+_Static_assert(sizeof(struct ns_counters) % sizeof(uint32_t) == 0, "counters are uint32_t");
+
+uint64_t ns_drops(const struct ns_counters *c)
+{
+    uint64_t sum = 0;
+    if (!c)
+        return 0;
+    /* Word by word through the object's bytes: the block is a run of
+     * uint32_t members, not an array. */
+    for (size_t off = offsetof(struct ns_counters, NS_DROPS_FIRST); off < sizeof(*c);
+         off += sizeof(uint32_t)) {
+        uint32_t v;
+        memcpy(&v, (const uint8_t *)c + off, sizeof(v));
+        sum += v;
+    }
+    return sum;
+}

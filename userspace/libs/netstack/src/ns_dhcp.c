@@ -55,6 +55,7 @@ static void lease_event(struct ns_host *ns, enum dhcp_client_event ev)
     if (l) {
         e.addr = l->addr;
         e.mask = l->mask;
+        e.prefix_len = l->prefix_len;
         e.server = l->server_id;
         e.lease_s = l->lease_s;
         e.have = l->mask_from_class ? 0u : NS_HAVE_MASK;
@@ -101,7 +102,7 @@ static int send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
     uint32_t dst = tx->dest == DHCP_DEST_BROADCAST ? NP_IPV4_BROADCAST : tx->dst_ip;
     size_t n;
     if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, tx->src_ip, dst, tx->len, &n) != NP_OK)
-        return NS_ERR_INVAL;
+        return NS_ERR_INVAL; /* cannot happen: at most DHCP_MSG_BUILD_MAX bytes, which fit */
     int rc = ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n);
     if (rc == NS_OK)
         ns->cnt.dhcp_out++;
@@ -117,6 +118,8 @@ static void send_stub(struct ns_host *ns, uint64_t now_ms, const struct dhcp_tx 
     rx.buf = ns->tx + NS_DHCP_REPLY_OFF;
     rx.cap = DHCP_MSG_BUILD_MAX;
     ns->cnt.dhcp_out++;
+    /* No reply is no drop: a RELEASE or DECLINE gets none, and what the
+     * stub server refuses it counts in its own stats. */
     if (ns->cfg.stub_input(ns->cfg.stub, now_ms, tx->buf, tx->len, &rx) != DHCP_OK || rx.len == 0)
         return;
     ns_dhcp_input(ns, rx.buf, rx.len);
@@ -146,7 +149,7 @@ void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms)
         return;
     if (!ns->dhcp_started) {
         if (dhcp_client_start(&ns->dhcp, now_ms) != DHCP_OK)
-            return;
+            return; /* cannot happen: ns_dhcp_init left the client STOPPED */
         ns->dhcp_started = true;
     }
     /* A stub handshake (DISCOVER, OFFER, REQUEST, ACK) completes in two
@@ -158,7 +161,7 @@ void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms)
         struct dhcp_tx tx;
         client_tx(ns, &tx);
         if (dhcp_client_poll(&ns->dhcp, now_ms, &tx, &ev) != DHCP_OK)
-            return;
+            return; /* cannot happen: client_tx gives DHCP_MSG_BUILD_MAX bytes */
         lease_event(ns, ev);
         if (tx.len == 0)
             return;
@@ -180,6 +183,8 @@ void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a)
     if (cand == 0)
         return;
     enum dhcp_client_event ev = DHCP_CLIENT_EV_NONE;
+    /* Not a drop either way: the packet goes on to ARP input, and
+     * dhcp_client_input_arp fails only for NULL arguments. */
     if (dhcp_client_input_arp(&ns->dhcp, ns->now_ms, a, &ev) != DHCP_OK ||
         ev != DHCP_CLIENT_EV_CONFLICT)
         return;

@@ -25,7 +25,8 @@
     X(NS_ERR_ARP_FULL, "arp-full")                                                                 \
     X(NS_ERR_BUSY, "busy")                                                                         \
     X(NS_ERR_DEVICE, "device")                                                                     \
-    X(NS_ERR_NOT_FOUND, "not-found")
+    X(NS_ERR_NOT_FOUND, "not-found")                                                               \
+    X(NS_ERR_UNRESOLVED, "unresolved")
 
 #define PLACE(code, name) PLACE_##code,
 #define IN_PLACE(code, name) _Static_assert(PLACE_##code == -(code), #code " is out of place");

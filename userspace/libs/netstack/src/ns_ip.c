@@ -50,7 +50,7 @@ static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip)
     uint8_t *msg = ns->tx + NS_L4_OFF;
     memcpy(msg, ip->payload, ip->payload_len);
     if (np_icmp_echo_reply(msg, ip->payload_len) != NP_OK)
-        return;
+        return; /* cannot happen: the request parsed, so it has its 8-byte header */
     if (ns_ip_output(ns, NP_IP_PROTO_ICMP, ip->dst, ip->src, ip->payload_len) == NS_OK)
         ns->cnt.icmp_echo_out++;
 }

@@ -78,8 +78,10 @@ static int virt0_output(struct ns_host *ns, struct vnet_dev *dev, const uint8_t 
         ns->cnt.tx_full++;
         return NS_ERR_AGAIN;
     }
-    if (rc != VNET_OK)
+    if (rc != VNET_OK) {
+        ns->cnt.tx_dev_refused++;
         return ns_dev_error(ns, rc);
+    }
     if (ns->in_poll)
         ns->tx_queued = true;
     else if ((rc = vnet_send_kick(dev)) != VNET_OK)

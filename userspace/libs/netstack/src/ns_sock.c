@@ -141,7 +141,7 @@ int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_
     if (len)
         memcpy(seg + NP_UDP_HLEN, data, len);
     if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, src, dst, len, &n) != NP_OK)
-        return NS_ERR_TOO_BIG;
+        return NS_ERR_TOO_BIG; /* cannot happen: len was checked against the MTU above */
     return ns_ip_output(ns, NP_IP_PROTO_UDP, src, dst, n);
 }
 

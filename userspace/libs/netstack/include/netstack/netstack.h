@@ -12,16 +12,18 @@
  *   main loop:   ns_poll(&host, now_ms);
  *   interrupt:   ns_irq(&host);            (acknowledges and flags, nothing more)
  *
- * ns_poll is the only place where work happens: it runs the timers (DHCP,
- * ARP retries and expiry, ping), drains virt0 and lo, answers what needs an
- * answer and kicks the TX queue once. Sends made outside poll (UDP, raw)
- * go out at once. Time is the caller's, in milliseconds; nothing reads a
- * clock, allocates or aborts. The netstack never touches device registers
- * except through the virtio-net calls (vnet_send_queue, vnet_send_kick,
- * vnet_rx_poll, vnet_tx_reclaim, vnet_irq).
+ * ns_poll is where the work happens: it drains virt0's RX ring, runs the
+ * timers (DHCP, ARP retries and expiry, ping), drains lo, and kicks virt0's
+ * TX queue once for all it answered. Sends made outside poll (UDP, raw,
+ * ns_dhcp_release) go out at once. Time is the caller's, in milliseconds;
+ * nothing reads a clock, allocates or aborts. The netstack reaches the
+ * device only through the virtio-net calls (vnet_rx_poll, vnet_send_queue,
+ * vnet_send_kick, vnet_tx_reclaim, vnet_tx_free, vnet_irq and the
+ * accessors), never its registers or the fields of struct vnet_dev.
  *
- * Every frame dropped increments one named counter (struct ns_counters).
- * Every fallible call returns 0 or a negative enum ns_err.
+ * Every frame or packet the netstack drops increments exactly one named
+ * drop counter (struct ns_counters; ns_drops sums them). Every fallible
+ * call returns 0 or a negative enum ns_err.
  */
 #ifndef NETSTACK_NETSTACK_H
 #define NETSTACK_NETSTACK_H
@@ -46,24 +48,27 @@ struct dhcp_server;
 
 enum ns_err {
     NS_OK = 0,
-    NS_ERR_INVAL = -1,     /* a NULL pointer or an impossible argument */
-    NS_ERR_DOWN = -2,      /* the interface is down */
-    NS_ERR_NO_ROUTE = -3,  /* no interface or gateway for that destination */
-    NS_ERR_FULL = -4,      /* lo or a socket queue is full: dropped and counted */
-    NS_ERR_AGAIN = -5,     /* virt0's TX ring is full: dropped and counted */
-    NS_ERR_TOO_BIG = -6,   /* the payload does not fit one frame, or the buffer */
-    NS_ERR_IN_USE = -7,    /* the UDP port is bound, or the socket already open */
-    NS_ERR_EMPTY = -8,     /* nothing to receive */
-    NS_ERR_NO_DEVICE = -9, /* virt0 has no device */
-    NS_ERR_ARP_FULL = -10, /* every ARP entry is pending: dropped and counted */
-    NS_ERR_BUSY = -11,     /* a ping is already running */
-    NS_ERR_DEVICE = -12,   /* the virtio-net frontend reported an error */
-    NS_ERR_NOT_FOUND = -13 /* no such ARP entry or socket */
+    NS_ERR_INVAL = -1,      /* a NULL pointer or an impossible argument */
+    NS_ERR_DOWN = -2,       /* the interface is down */
+    NS_ERR_NO_ROUTE = -3,   /* no interface or gateway for that destination */
+    NS_ERR_FULL = -4,       /* lo or a socket queue is full: dropped and counted */
+    NS_ERR_AGAIN = -5,      /* virt0's TX ring is full: dropped and counted */
+    NS_ERR_TOO_BIG = -6,    /* the payload does not fit one frame, or the buffer */
+    NS_ERR_IN_USE = -7,     /* the UDP port is bound, or the socket already open */
+    NS_ERR_EMPTY = -8,      /* nothing to receive */
+    NS_ERR_NO_DEVICE = -9,  /* virt0 has no device */
+    NS_ERR_ARP_FULL = -10,  /* every ARP entry is pending: dropped and counted */
+    NS_ERR_BUSY = -11,      /* a ping is already running */
+    NS_ERR_DEVICE = -12,    /* the virtio-net frontend reported an error */
+    NS_ERR_NOT_FOUND = -13, /* no such ARP entry or socket */
+    NS_ERR_UNRESOLVED = -14 /* the next hop is being resolved and there is nowhere to hold
+                               the packet (no cfg.arp_hold): dropped and counted in
+                               arp_hold_drop; the ARP request is on its way */
 };
 
 /* The lowest (most negative) code: every value from it to 0 is named. A new
  * code goes below it, and this moves to the new one. */
-#define NS_ERR_LOWEST NS_ERR_NOT_FOUND
+#define NS_ERR_LOWEST NS_ERR_UNRESOLVED
 
 /* A short, stable name for an error code ("no-route", ...); "unknown" for any
  * other value. */
@@ -111,7 +116,8 @@ struct ns_event {
     uint64_t now_ms;
     /* DHCP events: the lease (all zero for LOST) */
     uint32_t addr, mask, gw, dns, server, lease_s;
-    uint8_t have; /* NS_HAVE_* */
+    uint8_t prefix_len; /* of mask: 24 for 255.255.255.0 */
+    uint8_t have;       /* NS_HAVE_* */
     /* ping events */
     uint32_t from;
     uint16_t seq;
@@ -141,7 +147,8 @@ struct ns_config {
     struct lo_slot *lo_slots;  /* lo's queue: lo_depth slots (required) */
     unsigned lo_depth;         /* LO_DEPTH_DEFAULT */
     struct ns_arp_entry *arp;  /* the ARP cache: arp_n entries (required when virt0 is used) */
-    struct ns_frame *arp_hold; /* arp_n frames held while resolving; NULL: hold nothing */
+    struct ns_frame *arp_hold; /* arp_n frames held while resolving; NULL: hold nothing, and
+                                  refuse a packet to an unresolved hop (NS_ERR_UNRESOLVED) */
     unsigned arp_n;
     uint32_t arp_ttl_ms;                   /* a resolved entry lives this long: 60000 */
     uint32_t arp_retry_ms;                 /* between requests while pending: 1000 */
@@ -165,35 +172,49 @@ struct ns_config {
 /* Defaults as listed above; no storage (the caller sets the pointers). */
 void ns_config_defaults(struct ns_config *cfg);
 
-/* Drops and errors, one counter each. */
+/*
+ * The counters: traffic first, then the drops. From NS_DROPS_FIRST to the
+ * end every counter is one reason a frame or packet was dropped, on the
+ * way in or out, and ns_drops sums them all; a new drop counter goes
+ * there, any other counter above it (test_netstack_counters holds the
+ * line). Every drop is counted in exactly one of them; the frontend's
+ * and lo's drops are in their own counters (vnet_counters, lo_counters).
+ */
 struct ns_counters {
     uint32_t rx_frames[NS_IF_COUNT]; /* frames taken from each interface */
     uint32_t tx_frames[NS_IF_COUNT]; /* frames each interface accepted */
-    uint32_t if_down;                /* frames in or out of a down interface */
-    uint32_t eth_bad_len;            /* shorter than 14 or longer than 1514 bytes */
-    uint32_t eth_not_ours;           /* virt0: to another unicast or a multicast MAC */
-    uint32_t eth_bad_type;           /* EtherType neither IPv4 nor ARP (ARP on lo included) */
-    uint32_t arp_bad;                /* not Ethernet/IPv4 ARP, short, bad op */
-    uint32_t arp_bad_sender;         /* sender MAC broadcast or multicast */
-    uint32_t arp_conflict;           /* someone else claims our address */
-    uint32_t arp_not_ours;           /* a request for another address: ignored */
     uint32_t arp_req_in, arp_rep_out, arp_req_out;
-    uint32_t arp_cache_full; /* no entry free or evictable: packet dropped */
-    uint32_t arp_hold_drop;  /* a held packet replaced, or nowhere to hold */
-    uint32_t arp_unresolved; /* gave up resolving: held packet dropped */
-    uint32_t arp_expired;    /* resolved entries that timed out */
-    uint32_t arp_probe_out;  /* RFC 5227 probes sent for the DHCP client */
-    uint32_t ip_bad_header;  /* short, version, IHL, lengths */
-    uint32_t ip_bad_checksum;
-    uint32_t ip_fragment;      /* fragments are not reassembled */
-    uint32_t ip_bad_src;       /* source 0, broadcast or multicast (DHCP aside) */
-    uint32_t ip_not_ours;      /* destination is not ours nor broadcast */
-    uint32_t ip_unknown_proto; /* no handler and no raw socket for the protocol */
-    uint32_t ip_no_route;      /* output with no route */
-    uint32_t icmp_bad;         /* short or bad checksum */
+    uint32_t arp_probe_out; /* RFC 5227 probes sent for the DHCP client */
+    uint32_t arp_not_ours;  /* a request for another address: merged (RFC 826), not answered */
+    uint32_t arp_expired;   /* resolved entries that timed out */
     uint32_t icmp_echo_in, icmp_echo_out;
+    uint32_t dhcp_in;       /* DHCP messages handed to the client */
+    uint32_t dhcp_out;      /* DHCP messages sent (wire) or given to the stub */
+    uint32_t dhcp_declined; /* offered addresses the probe found in use */
+    uint32_t irqs;          /* ns_irq calls that found bits set */
+    uint32_t dev_errors;    /* errors returned by the virtio-net frontend (what it
+                               dropped, it counts itself) */
+    /* --- drops, from NS_DROPS_FIRST on --- */
+    uint32_t if_down;            /* frames in or out of a down interface */
+    uint32_t eth_bad_len;        /* shorter than 14 or longer than 1514 bytes */
+    uint32_t eth_not_ours;       /* virt0: to another unicast or a multicast MAC */
+    uint32_t eth_bad_type;       /* EtherType neither IPv4 nor ARP (ARP on lo included) */
+    uint32_t arp_bad;            /* not Ethernet/IPv4 ARP, short, bad op */
+    uint32_t arp_bad_sender;     /* sender MAC broadcast or multicast */
+    uint32_t arp_conflict;       /* someone else claims our address */
+    uint32_t arp_cache_full;     /* no entry free or evictable: packet dropped */
+    uint32_t arp_hold_drop;      /* a held packet replaced, or nowhere to hold one */
+    uint32_t arp_unresolved;     /* gave up resolving: held packet dropped */
+    uint32_t ip_bad_header;      /* short, version, IHL, lengths */
+    uint32_t ip_bad_checksum;    /* the header checksum does not verify */
+    uint32_t ip_fragment;        /* fragments are not reassembled */
+    uint32_t ip_bad_src;         /* source 0, broadcast or multicast (DHCP aside) */
+    uint32_t ip_not_ours;        /* destination is not ours nor broadcast */
+    uint32_t ip_unknown_proto;   /* no handler and no raw socket for the protocol */
+    uint32_t ip_no_route;        /* output with no route */
+    uint32_t icmp_bad;           /* short or bad checksum */
     uint32_t icmp_bcast_ignored; /* echo requests to broadcast or multicast: no reply */
-    uint32_t icmp_other;         /* other ICMP types: ignored */
+    uint32_t icmp_other;         /* other ICMP types, stray echo replies: ignored */
     uint32_t udp_bad;            /* short, bad length, bad checksum */
     uint32_t udp_no_port;        /* no socket bound to the destination port */
     uint32_t udp_queue_full;     /* the socket's queue was full */
@@ -202,14 +223,16 @@ struct ns_counters {
     uint32_t tx_full;            /* virt0's TX ring was full */
     uint32_t tx_no_device;       /* output to virt0 without a device */
     uint32_t tx_too_big;         /* payload too large for one frame */
-    uint32_t dev_errors;         /* errors returned by the virtio-net frontend */
-    uint32_t dhcp_in;            /* DHCP messages handed to the client */
-    uint32_t dhcp_dropped;       /* ... that the client dropped (its stats say why) */
-    uint32_t dhcp_out;           /* DHCP messages sent (wire) or given to the stub */
-    uint32_t dhcp_declined;      /* offered addresses the probe found in use */
-    uint32_t ping_bad;           /* echo replies for our id with a wrong payload or seq */
-    uint32_t irqs;               /* ns_irq calls that found bits set */
+    uint32_t tx_dev_refused;     /* output virt0's frontend refused (dev_errors says why) */
+    uint32_t dhcp_dropped;       /* DHCP messages the client dropped (its stats say why) */
+    uint32_t ping_bad;           /* echo replies for our id: wrong length, payload, seq or time */
 };
+
+/* The first drop counter of struct ns_counters. */
+#define NS_DROPS_FIRST if_down
+
+/* The sum of the drop counters (NS_DROPS_FIRST to the end); 0 for NULL. */
+uint64_t ns_drops(const struct ns_counters *c);
 
 /* A datagram queued on a socket. */
 struct ns_dgram {
