@@ -95,6 +95,7 @@ RVNET_LOOPBACK_DEPS :=
 # netstack (CMake: rvnet_netstack, rvnet::netstack)
 RVNET_NETSTACK_SRCS := \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_core.c \
+	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_virt0.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_ip.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_sock.c \
 	$(RVNET_ROOT)/userspace/libs/netstack/src/ns_dhcp.c \

@@ -139,6 +139,82 @@ static inline struct ns_counters nt_cnt(const struct nt *t)
     return c;
 }
 
+/*
+ * The fake's ops with a count of the device's initialisations: how many
+ * times the driver set DRIVER_OK (a Status write that has it and not
+ * FAILED, the write before it not), and of its resets (Status 0). The fake counts resets
+ * itself too (stats.resets); this also sees DRIVER_OK.
+ */
+struct nt_inits {
+    struct vnet_ops inner;
+    unsigned driver_ok, resets;
+    uint32_t last_status;
+};
+
+static inline struct nt_inits *nt_inits_of(void *ctx)
+{
+    return ctx;
+}
+
+static inline uint32_t nt_in_read32(void *ctx, uint32_t off)
+{
+    return nt_inits_of(ctx)->inner.read32(nt_inits_of(ctx)->inner.ctx, off);
+}
+
+static inline uint16_t nt_in_read16(void *ctx, uint32_t off)
+{
+    return nt_inits_of(ctx)->inner.read16(nt_inits_of(ctx)->inner.ctx, off);
+}
+
+static inline uint8_t nt_in_read8(void *ctx, uint32_t off)
+{
+    return nt_inits_of(ctx)->inner.read8(nt_inits_of(ctx)->inner.ctx, off);
+}
+
+static inline void nt_in_write32(void *ctx, uint32_t off, uint32_t val)
+{
+    struct nt_inits *c = ctx;
+    if (off == VNET_MMIO_STATUS) {
+        /* FAILED written on top of a DRIVER_OK the device still shows is
+         * the driver giving up, not an init. */
+        if ((val & VNET_STATUS_DRIVER_OK) && !(val & VNET_STATUS_FAILED) &&
+            !(c->last_status & VNET_STATUS_DRIVER_OK))
+            c->driver_ok++;
+        if (val == 0)
+            c->resets++;
+        c->last_status = val;
+    }
+    c->inner.write32(c->inner.ctx, off, val);
+}
+
+static inline void nt_in_barrier(void *ctx, enum vnet_barrier kind)
+{
+    nt_inits_of(ctx)->inner.barrier(nt_inits_of(ctx)->inner.ctx, kind);
+}
+
+static inline uint64_t nt_in_dma_addr(void *ctx, const void *ptr)
+{
+    return nt_inits_of(ctx)->inner.dma_addr(nt_inits_of(ctx)->inner.ctx, ptr);
+}
+
+static inline void nt_in_delay_us(void *ctx, uint32_t us)
+{
+    struct nt_inits *c = ctx;
+    if (c->inner.delay_us)
+        c->inner.delay_us(c->inner.ctx, us);
+}
+
+/* vnet_init on the harness through counting ops (c must outlive dev). */
+static inline int nt_up_counted(struct vnet_harness *h, struct nt_inits *c)
+{
+    struct vnet_ops ops = {
+        nt_in_read32, nt_in_write32, nt_in_read16, nt_in_read8, nt_in_barrier, nt_in_dma_addr, c,
+        h->ops.flags, nt_in_delay_us};
+    memset(c, 0, sizeof(*c));
+    c->inner = h->ops;
+    return vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len);
+}
+
 /* An IPv4 packet around plen bytes already at f + 34, in an Ethernet frame
  * dst/src. Returns the frame length. */
 static inline size_t nt_ip_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint8_t proto,

@@ -107,15 +107,11 @@ static void resolved(struct ns_host *ns, struct ns_arp_entry *e, const uint8_t *
 
 int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t len)
 {
-    /* Refuse here, before an entry is made for a packet that cannot go. */
-    if (!ns->cfg.virt0 || !ns->cfg.arp) {
-        ns->cnt.tx_no_device++;
-        return NS_ERR_NO_DEVICE;
-    }
-    if (!ns->ifs[NS_IF_VIRT0].up) {
-        ns->cnt.if_down++;
-        return NS_ERR_DOWN;
-    }
+    /* Refuse here, before an entry is made for a packet that cannot go.
+     * (ns_init gives every host with a device an ARP cache.) */
+    int rc = ns_link_ready(ns);
+    if (rc != NS_OK)
+        return rc;
     if (next_hop == NP_IPV4_BROADCAST) {
         memcpy(frame, bcast_mac, 6);
         return ns_if_output(ns, NS_IF_VIRT0, frame, len);
@@ -143,7 +139,6 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
     /* At most one packet waits per entry: the newest (RFC 1122 §2.3.2.2
      * asks for at least one; the latest is the one a caller still wants). */
     struct ns_frame *h = hold_of(ns, e);
-    int rc = NS_OK;
     if (!h) {
         /* Nowhere to hold it (no cfg.arp_hold): this packet is lost. */
         ns->cnt.arp_hold_drop++;

@@ -45,6 +45,11 @@ int ns_init(struct ns_host *ns, const struct ns_config *cfg)
     return ns_dhcp_init(ns);
 }
 
+bool ns_work_pending(const struct ns_host *ns)
+{
+    return ns && (ns->rx_more || lo_pending(&ns->lo) != 0 || ns->irq_flag != 0u);
+}
+
 int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len)
 {
     if (!ns || !ns->lo.slots || !frame)

@@ -197,6 +197,46 @@ void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a)
     ns_emit(ns, &e);
 }
 
+/* Unconfigures virt0 and raises ev (LOST, RELEASED). */
+static void unconfigure(struct ns_host *ns, enum ns_event_type ev)
+{
+    struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    v->addr = v->mask = v->gw = v->dns = 0;
+    ns->announce_left = 0;
+    struct ns_event e;
+    memset(&e, 0, sizeof(e));
+    e.type = ev;
+    e.now_ms = ns->now_ms;
+    ns_emit(ns, &e);
+}
+
+void ns_dhcp_reboot(struct ns_host *ns)
+{
+    /* Not started yet (it starts at the next poll), or stopped for good
+     * by ns_dhcp_release: nothing to restart. */
+    if (ns->cfg.dhcp != NS_DHCP_WIRE || !ns->dhcp_started ||
+        dhcp_client_state(&ns->dhcp) == DHCP_CLIENT_STOPPED)
+        return;
+    const struct dhcp_lease *l = dhcp_client_lease(&ns->dhcp);
+    uint32_t prev = l ? l->addr : 0;
+    struct dhcp_tx tx;
+    client_tx(ns, &tx);
+    /* Stopped without a word: the lease is still ours, and the RELEASE
+     * the client writes is not sent. Its generator runs on, so the
+     * reboot's xid is a new one. */
+    (void)dhcp_client_stop(&ns->dhcp, ns->now_ms, &tx);
+    /* RFC 2131 §3.2: a client that restarts with an address it had
+     * broadcasts a REQUEST for it (INIT-REBOOT), and does not use it until
+     * the ACK: so virt0 sends it from 0.0.0.0, unconfigured. Neither call
+     * fails on a STOPPED client. */
+    if (prev != 0)
+        (void)dhcp_client_start_reboot(&ns->dhcp, ns->now_ms, prev);
+    else
+        (void)dhcp_client_start(&ns->dhcp, ns->now_ms);
+    if (ns->ifs[NS_IF_VIRT0].addr != 0)
+        unconfigure(ns, NS_EV_DHCP_LOST);
+}
+
 int ns_dhcp_release(struct ns_host *ns)
 {
     if (!ns)
@@ -218,16 +258,8 @@ int ns_dhcp_release(struct ns_host *ns)
         else
             send_stub(ns, ns->now_ms, &tx);
     }
-    if (!held)
-        return rc;
-    struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
-    v->addr = v->mask = v->gw = v->dns = 0;
-    ns->announce_left = 0;
-    struct ns_event e;
-    memset(&e, 0, sizeof(e));
-    e.type = NS_EV_DHCP_RELEASED;
-    e.now_ms = ns->now_ms;
-    ns_emit(ns, &e);
+    if (held)
+        unconfigure(ns, NS_EV_DHCP_RELEASED);
     return rc;
 }
 

@@ -45,7 +45,7 @@ static inline void ns_emit(struct ns_host *ns, const struct ns_event *ev)
         ns->cfg.event(ns->cfg.event_ctx, ev);
 }
 
-/* === Floor 1: ns_core.c (init, poll, interfaces) ====================== */
+/* === Floor 1: ns_core.c ns_virt0.c (init, poll; virt0's restart) ====== */
 /* Only public calls (netstack.h). */
 
 /* === Floor 2: ns_ip.c (Ethernet and IPv4 input, ICMP echo) ============ */
@@ -60,6 +60,9 @@ int ns_dhcp_init(struct ns_host *ns);
 void ns_dhcp_step(struct ns_host *ns, uint64_t now_ms);
 void ns_dhcp_input(struct ns_host *ns, const uint8_t *msg, size_t len);
 void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a);
+/* virt0's device was reset: the client starts again (INIT-REBOOT with a
+ * lease, else INIT), virt0 unconfigured meanwhile. */
+void ns_dhcp_reboot(struct ns_host *ns);
 uint64_t ns_dhcp_deadline(const struct ns_host *ns);
 /* ns_ping.c */
 void ns_ping_step(struct ns_host *ns, uint64_t now_ms);
@@ -91,6 +94,9 @@ int ns_link_rx(struct ns_host *ns, enum ns_ifid ifid, ns_rx_fn fn);
 void ns_link_seen(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
 /* End of poll: one kick for what virt0 queued during it. */
 int ns_link_flush(struct ns_host *ns);
+/* Whether virt0 can take a frame now: NS_OK, or the reason it cannot,
+ * counted (if_down, tx_no_device, tx_dev_refused). */
+int ns_link_ready(struct ns_host *ns);
 /* Puts one whole frame on an interface. */
 int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
 /* The IP packet size the interface carries: NS_MTU, or virt0's frontend's
@@ -98,8 +104,13 @@ int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, si
 unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid);
 /* 255.255.255.255, or virt0's subnet's directed broadcast. */
 bool ns_is_bcast(const struct ns_host *ns, uint32_t dst);
-/* Counts an error of the frontend and gives the netstack's code for it. */
+/* Records and counts an error of the frontend and gives the netstack's
+ * code for it: NS_ERR_DEVICE_BROKEN when the device is now broken, else
+ * NS_ERR_DEVICE. */
 int ns_dev_error(struct ns_host *ns, int vnet_rc);
+/* vnet_reinit on virt0 (which must be there): NS_OK, or NS_ERR_DEVICE with
+ * the error recorded. */
+int ns_link_restart(struct ns_host *ns);
 
 /* === Floor 7: ns_err.c (error names) ================================== */
 /* Only public calls (netstack.h). */

@@ -15,11 +15,28 @@ static void tap(struct ns_host *ns, enum ns_ifid ifid, enum ns_dir dir, const ui
         ns->cfg.tap(ns->cfg.tap_ctx, ifid, dir, frame, len);
 }
 
+/* virt0's device is broken, or a restart left it down: the error that
+ * stopped it is recorded (a device the caller never brought up is down
+ * with no error, and merely skipped). */
+static bool broken(const struct ns_host *ns)
+{
+    enum vnet_state s = vnet_state(ns->cfg.virt0);
+    return s == VNET_STATE_BROKEN || (s == VNET_STATE_DOWN && ns->dev_err != VNET_OK);
+}
+
 int ns_dev_error(struct ns_host *ns, int vnet_rc)
 {
-    (void)vnet_rc;
+    /* VNET_ERR_BROKEN says "broken earlier": the earlier error is the
+     * cause, and is kept. */
+    if (vnet_rc != VNET_ERR_BROKEN || ns->dev_err == VNET_OK)
+        ns->dev_err = vnet_rc;
     ns->cnt.dev_errors++;
-    return NS_ERR_DEVICE;
+    return broken(ns) ? NS_ERR_DEVICE_BROKEN : NS_ERR_DEVICE;
+}
+
+int ns_virt0_error(const struct ns_host *ns)
+{
+    return ns ? ns->dev_err : VNET_OK;
 }
 
 void ns_link_seen(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
@@ -35,12 +52,19 @@ int ns_link_rx(struct ns_host *ns, enum ns_ifid ifid, ns_rx_fn fn)
         return NS_OK;
     }
     struct vnet_dev *dev = ns->cfg.virt0;
+    unsigned got = 0;
+    ns->rx_more = false;
     if (!dev)
         return NS_OK;
+    /* A broken device is left alone until ns_virt0_restart: it said so
+     * once (ns_dev_error counted it), and its rings may be garbage. */
+    if (broken(ns))
+        return NS_ERR_DEVICE_BROKEN;
     (void)vnet_tx_reclaim(dev, NULL);
     if (vnet_state(dev) == VNET_STATE_DOWN)
         return NS_OK;
-    int rc = vnet_rx_poll(dev, ns->cfg.rx_budget, fn, ns, NULL);
+    int rc = vnet_rx_poll(dev, ns->cfg.rx_budget, fn, ns, &got);
+    ns->rx_more = got >= ns->cfg.rx_budget;
     return rc == VNET_OK ? NS_OK : ns_dev_error(ns, rc);
 }
 
@@ -103,20 +127,36 @@ static int lo_output(struct ns_host *ns, const uint8_t *frame, size_t len)
     return NS_OK;
 }
 
-int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+int ns_link_ready(struct ns_host *ns)
 {
-    if (!ns->ifs[ifid].up) {
+    if (!ns->ifs[NS_IF_VIRT0].up) {
         ns->cnt.if_down++;
         return NS_ERR_DOWN;
     }
+    if (!ns->cfg.virt0) {
+        ns->cnt.tx_no_device++;
+        return NS_ERR_NO_DEVICE;
+    }
+    if (broken(ns)) {
+        ns->cnt.tx_dev_refused++;
+        return NS_ERR_DEVICE_BROKEN;
+    }
+    return NS_OK;
+}
+
+int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+{
     int rc;
     if (ifid == NS_IF_LO) {
+        if (!ns->ifs[NS_IF_LO].up) {
+            ns->cnt.if_down++;
+            return NS_ERR_DOWN;
+        }
         rc = lo_output(ns, frame, len);
-    } else if (!ns->cfg.virt0) {
-        ns->cnt.tx_no_device++;
-        rc = NS_ERR_NO_DEVICE;
     } else {
-        rc = virt0_output(ns, ns->cfg.virt0, frame, len);
+        rc = ns_link_ready(ns);
+        if (rc == NS_OK)
+            rc = virt0_output(ns, ns->cfg.virt0, frame, len);
     }
     if (rc != NS_OK)
         return rc;
@@ -147,16 +187,31 @@ int ns_irq(struct ns_host *ns)
         return NS_ERR_INVAL;
     if (!ns->cfg.virt0)
         return NS_ERR_NO_DEVICE;
+    /* Even on a broken device: the interrupt must be acknowledged, or a
+     * level-triggered line stays up and the trap comes back for ever. */
     uint32_t bits = 0;
     int rc = vnet_irq(ns->cfg.virt0, &bits);
     if (bits) {
         ns->cnt.irqs++;
         ns->irq_flag = 1u;
     }
-    return rc == VNET_OK ? NS_OK : NS_ERR_DEVICE;
+    return rc == VNET_OK ? NS_OK : ns_dev_error(ns, rc);
 }
 
 bool ns_irq_pending(const struct ns_host *ns)
 {
     return ns && ns->irq_flag != 0u;
+}
+
+int ns_link_restart(struct ns_host *ns)
+{
+    ns->tx_queued = false; /* whatever was queued is gone with the rings */
+    ns->rx_more = false;
+    int rc = vnet_reinit(ns->cfg.virt0);
+    if (rc != VNET_OK) {
+        (void)ns_dev_error(ns, rc);
+        return NS_ERR_DEVICE;
+    }
+    ns->dev_err = VNET_OK;
+    return NS_OK;
 }

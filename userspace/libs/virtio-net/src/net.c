@@ -230,6 +230,45 @@ int vnet_reset(struct vnet_dev *dev)
     return vnet_mmio_reset(&dev->mmio, dev->cfg.reset_timeout_us);
 }
 
+/* dst += src, for structs of uint64_t counters only. */
+static void add_counts(void *dst, const void *src, size_t bytes)
+{
+    for (size_t off = 0; off + sizeof(uint64_t) <= bytes; off += sizeof(uint64_t)) {
+        uint64_t a, b;
+        memcpy(&a, (uint8_t *)dst + off, sizeof(a));
+        memcpy(&b, (const uint8_t *)src + off, sizeof(b));
+        a += b;
+        memcpy((uint8_t *)dst + off, &a, sizeof(a));
+    }
+}
+
+_Static_assert(sizeof(struct vnet_counters) % sizeof(uint64_t) == 0, "uint64_t counters");
+_Static_assert(sizeof(struct vnet_vq_stats) % sizeof(uint64_t) == 0, "uint64_t counters");
+
+int vnet_reinit(struct vnet_dev *dev)
+{
+    if (!dev || !dev->mmio.ops.write32 || !dev->dma)
+        return VNET_ERR_INVAL;
+    /* vnet_init is given copies: it clears dev before it reads them. */
+    struct vnet_ops ops = dev->mmio.ops;
+    struct vnet_config cfg = dev->cfg;
+    void *dma = dev->dma;
+    struct vnet_counters was;
+    vnet_counters(dev, &was);
+    /* Cleared here, so that what init counts adds to the old counts
+     * whether or not init got as far as clearing dev itself. */
+    memset(&dev->cnt, 0, sizeof(dev->cnt));
+    memset(&dev->rxq.stats, 0, sizeof(dev->rxq.stats));
+    memset(&dev->txq.stats, 0, sizeof(dev->txq.stats));
+    int rc = vnet_init(dev, &ops, &cfg, dma, vnet_dma_size(&cfg));
+    add_counts(&dev->rxq.stats, &was.rxq, sizeof(was.rxq));
+    add_counts(&dev->txq.stats, &was.txq, sizeof(was.txq));
+    memset(&was.rxq, 0, sizeof(was.rxq)); /* dev->cnt keeps none: vnet_counters copies them */
+    memset(&was.txq, 0, sizeof(was.txq));
+    add_counts(&dev->cnt, &was, sizeof(was));
+    return rc;
+}
+
 static int ready(const struct vnet_dev *dev)
 {
     if (!dev)

@@ -59,16 +59,20 @@ enum ns_err {
     NS_ERR_NO_DEVICE = -9,  /* virt0 has no device */
     NS_ERR_ARP_FULL = -10,  /* every ARP entry is pending: dropped and counted */
     NS_ERR_BUSY = -11,      /* a ping is already running */
-    NS_ERR_DEVICE = -12,    /* the virtio-net frontend reported an error */
+    NS_ERR_DEVICE = -12,    /* virt0's frontend returned an error (ns_virt0_error) */
     NS_ERR_NOT_FOUND = -13, /* no such ARP entry or socket */
-    NS_ERR_UNRESOLVED = -14 /* the next hop is being resolved and there is nowhere to hold
-                               the packet (no cfg.arp_hold): dropped and counted in
-                               arp_hold_drop; the ARP request is on its way */
+    /* The next hop is being resolved and there is nowhere to hold the
+     * packet (no cfg.arp_hold): dropped and counted in arp_hold_drop; the
+     * ARP request is on its way. */
+    NS_ERR_UNRESOLVED = -14,
+    /* virt0's device is broken or asked for a reset (vnet_state BROKEN;
+     * ns_virt0_error says why): nothing goes to it until ns_virt0_restart. */
+    NS_ERR_DEVICE_BROKEN = -15,
 };
 
 /* The lowest (most negative) code: every value from it to 0 is named. A new
  * code goes below it, and this moves to the new one. */
-#define NS_ERR_LOWEST NS_ERR_UNRESOLVED
+#define NS_ERR_LOWEST NS_ERR_DEVICE_BROKEN
 
 /* A short, stable name for an error code ("no-route", ...); "unknown" for any
  * other value. */
@@ -315,6 +319,8 @@ struct ns_host {
     uint64_t now_ms; /* of the current or last poll */
     uint16_t ip_id;
     bool in_poll, tx_queued;
+    bool rx_more;               /* the last poll took a whole RX budget from virt0 */
+    int dev_err;                /* the frontend's last error (enum vnet_err), 0: none */
     volatile uint32_t irq_flag; /* set by ns_irq, cleared by ns_poll */
     uint8_t tx[NS_FRAME_MAX];   /* the one frame being built */
 };
@@ -327,22 +333,59 @@ struct ns_host {
  */
 int ns_init(struct ns_host *ns, const struct ns_config *cfg);
 
-/* The one entry point: virt0's RX, then the timers, then lo, then one TX kick.
- * Returns 0, or NS_ERR_DEVICE when virt0's frontend reported an error (the
- * rest of the work is done anyway; dev_errors counts it). */
+/*
+ * The one entry point: virt0's RX, then the timers, then lo, then one TX
+ * kick. The rest of the work is done whatever virt0 returns. Returns 0;
+ * NS_ERR_DEVICE when virt0's frontend returned an error that leaves it
+ * running (a bad used entry or length: the frame is skipped; dev_errors
+ * counts it, ns_virt0_error says which); NS_ERR_DEVICE_BROKEN when virt0's
+ * device is broken or asked for a reset: the netstack no longer calls it
+ * (no RX, no TX: sends to it are refused and counted in tx_dev_refused)
+ * until ns_virt0_restart brings it back.
+ */
 int ns_poll(struct ns_host *ns, uint64_t now_ms);
 
 /* The earliest time a timer wants ns_poll (DHCP, ARP, ping); UINT64_MAX for
  * none. Frames arriving also need a poll: this is for sleeping. */
 uint64_t ns_next_deadline(const struct ns_host *ns);
 
+/*
+ * True when a poll now has work already in hand, so a caller about to
+ * sleep polls again first: the last poll took a whole rx_budget of frames
+ * from virt0 (the device does not interrupt again for frames it already
+ * announced), lo holds frames, or ns_irq ran since the last poll.
+ */
+bool ns_work_pending(const struct ns_host *ns);
+
 /* For the virtio interrupt: vnet_irq (read and acknowledge) and a flag for
- * poll, nothing else. NS_ERR_NO_DEVICE without virt0, NS_ERR_DEVICE when
- * vnet_irq failed (DEVICE_NEEDS_RESET). */
+ * poll, nothing else. NS_ERR_NO_DEVICE without virt0; NS_ERR_DEVICE_BROKEN
+ * when the device asked for a reset (DEVICE_NEEDS_RESET), NS_ERR_DEVICE for
+ * another error of vnet_irq (both counted in dev_errors). */
 int ns_irq(struct ns_host *ns);
 
 /* True when ns_irq ran since the last poll. */
 bool ns_irq_pending(const struct ns_host *ns);
+
+/* The last error virt0's frontend returned to the netstack (an enum
+ * vnet_err: vnet_strerror names it), kept until ns_virt0_restart succeeds;
+ * 0 when none. A VNET_ERR_BROKEN that only repeats an earlier error does
+ * not replace it, so this is the cause. */
+int ns_virt0_error(const struct ns_host *ns);
+
+/*
+ * Brings virt0 back after NS_ERR_DEVICE_BROKEN (or restarts a live
+ * device): vnet_reinit (reset, then the init of virtio 1.2 §3.1.1 with the
+ * same ops, configuration and DMA block; frames in the rings are lost).
+ * The ARP cache is kept. With DHCP on the wire, the client restarts: with
+ * a lease it reboots it (RFC 2131 §3.2, INIT-REBOOT: a broadcast REQUEST
+ * for the same address), virt0 is unconfigured meanwhile and
+ * NS_EV_DHCP_LOST raised, and the ACK raises NS_EV_DHCP_BOUND; without
+ * one it starts over with a DISCOVER. A static address (NS_DHCP_OFF) is
+ * announced again. Call it outside ns_poll (NS_ERR_BUSY inside).
+ * NS_ERR_NO_DEVICE without virt0; NS_ERR_DEVICE when the device does not
+ * come back (ns_virt0_error says why; it may be called again).
+ */
+int ns_virt0_restart(struct ns_host *ns);
 
 struct ns_if_info {
     uint32_t addr, mask, gw, dns;

@@ -192,6 +192,17 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
 int vnet_reset(struct vnet_dev *dev);
 
 /*
+ * The way back from VNET_STATE_BROKEN (DEVICE_NEEDS_RESET, a broken ring),
+ * or a fresh start of a live device: vnet_init again, which resets the
+ * device first, with the ops, configuration and DMA block of the last
+ * vnet_init. What was in the rings is gone: TX frames not yet completed
+ * are dropped, every RX buffer is posted afresh. The counters carry on,
+ * the last init's and this one's added up. VNET_ERR_INVAL for a dev that
+ * vnet_init never kept ops and memory in; else what vnet_init returns.
+ */
+int vnet_reinit(struct vnet_dev *dev);
+
+/*
  * Copies one Ethernet frame (14..vnet_mtu + 14 bytes, no FCS; else
  * VNET_ERR_TOO_SHORT or VNET_ERR_TOO_BIG, counted in tx_bad_len) into a free TX slot
  * behind a zeroed net header and posts it, without notifying. Reclaims
