@@ -52,6 +52,7 @@ static struct {
     int bound;
     struct ns_event lease;
     int irq_attached;
+    int restarted;      /* virt0 was restarted once (poll_once) */
     uint64_t rx_before; /* virt0 frames handled by stacks set up before this one */
 } st;
 
@@ -141,18 +142,37 @@ static void on_irq(void *ctx)
     (void)ns_irq(ctx);
 }
 
-/* One ns_poll at now. True when it took a whole RX budget from an
- * interface: more frames may be waiting, and the device will not interrupt
+/* The device broke (DEVICE_NEEDS_RESET, a broken ring): say why, and bring
+ * it back once with ns_virt0_restart (which reboots the lease). A restart
+ * that fails, or a second break, fails the run with the frontend's error. */
+static void restart_virt0(void)
+{
+    const char *why = vnet_strerror(ns_virt0_error(&ns));
+    board_puts("virtionet: broken (");
+    board_puts(why);
+    board_puts("), restarting\n");
+    int rc = st.restarted ? NS_ERR_DEVICE_BROKEN : ns_virt0_restart(&ns);
+    if (rc != NS_OK) {
+        fail_begin("virtionet", st.restarted ? "broken-again" : "restart-failed");
+        board_puts(" err=");
+        board_puts(st.restarted ? why : vnet_strerror(ns_virt0_error(&ns)));
+        fail_end();
+    }
+    st.restarted = 1;
+    board_puts("virtionet: restarted\n");
+}
+
+/* One ns_poll at now, and what it says acted on: a broken device is
+ * restarted (other device errors skip a frame and are counted). True when
+ * a poll already has work in hand (ns_work_pending: a whole RX budget
+ * taken, lo not empty, an interrupt since): the device will not interrupt
  * again for frames it already announced, so the caller polls again before
  * sleeping. */
 static bool poll_once(uint64_t now)
 {
-    struct ns_counters a, b;
-    ns_counters(&ns, &a);
-    (void)ns_poll(&ns, now);
-    ns_counters(&ns, &b);
-    return b.rx_frames[NS_IF_VIRT0] - a.rx_frames[NS_IF_VIRT0] >= RX_BUDGET ||
-           b.rx_frames[NS_IF_LO] - a.rx_frames[NS_IF_LO] >= RX_BUDGET;
+    if (ns_poll(&ns, now) == NS_ERR_DEVICE_BROKEN)
+        restart_virt0();
+    return ns_work_pending(&ns);
 }
 
 /*
