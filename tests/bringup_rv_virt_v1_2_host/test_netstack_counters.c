@@ -24,9 +24,10 @@ static const struct {
     const char *name;
     size_t off, size;
 } traffic[] = {
-    F(rx_frames),     F(tx_frames),    F(arp_req_in),    F(arp_rep_out),  F(arp_req_out),
-    F(arp_probe_out), F(arp_not_ours), F(arp_expired),   F(icmp_echo_in), F(icmp_echo_out),
-    F(dhcp_in),       F(dhcp_out),     F(dhcp_declined), F(irqs),         F(dev_errors),
+    F(rx_frames),     F(tx_frames),     F(arp_req_in),   F(arp_rep_out),
+    F(arp_req_out),   F(arp_probe_out), F(arp_not_ours), F(arp_expired),
+    F(icmp_echo_in),  F(icmp_echo_out), F(dhcp_in),      F(dhcp_out),
+    F(dhcp_declined), F(irqs),          F(dev_errors),   F(handover_refused),
 };
 
 #define NTRAFFIC (sizeof(traffic) / sizeof(traffic[0]))

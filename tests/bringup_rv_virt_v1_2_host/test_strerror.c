@@ -39,7 +39,7 @@ static const struct err_table tables[] = {
     {"netproto", np_strerror, NP_ERR_LOWEST, {"ok", "inval", "nospace"}, "eth-long"},
     {"dhcp-stub", dhcp_strerror, DHCP_ERR_LOWEST, {"ok", "inval", "nospace"}, "client-client-id"},
     {"loopback", lo_strerror, LO_ERR_LOWEST, {"ok", "inval", "full"}, "too-big"},
-    {"netstack", ns_strerror, NS_ERR_LOWEST, {"ok", "inval", "down"}, "device-broken"},
+    {"netstack", ns_strerror, NS_ERR_LOWEST, {"ok", "inval", "down"}, "handed-over"},
     {"tftp", tftp_strerror, TFTP_ERR_LOWEST, {"ok", "inval", "state"}, "timeout"},
 };
 

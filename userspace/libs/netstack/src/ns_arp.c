@@ -258,3 +258,27 @@ bool ns_arp_pending(const struct ns_host *ns)
     }
     return false;
 }
+
+void ns_arp_handover(struct ns_host *ns, struct ns_handover *out)
+{
+    for (unsigned i = 0; i < ns->cfg.arp_n; i++) {
+        struct ns_arp_entry *e = &ns->cfg.arp[i];
+        struct ns_frame *h = hold_of(ns, e);
+        if (e->state == NS_ARP_RESOLVED && out->n_arp < NS_HANDOVER_ARP_MAX) {
+            struct ns_neighbour *n = &out->arp[out->n_arp++];
+            n->ip = e->ip;
+            memcpy(n->mac, e->mac, sizeof(n->mac));
+            n->expire_ms = e->deadline_ms;
+        } else if (e->state == NS_ARP_RESOLVED) {
+            out->arp_left++;
+        }
+        if (h && h->len != 0) {
+            out->held_dropped++;
+            ns->cnt.arp_unresolved++;
+        }
+        e->state = NS_ARP_FREE;
+        if (h)
+            h->len = 0;
+    }
+    ns->announce_left = 0;
+}

@@ -110,14 +110,7 @@ int ns_if_get(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *ou
 {
     if (!ns || !out || (unsigned)ifid >= NS_IF_COUNT)
         return NS_ERR_INVAL;
-    const struct ns_iface *i = &ns->ifs[ifid];
-    out->addr = i->addr;
-    out->mask = i->mask;
-    out->gw = i->gw;
-    out->dns = i->dns;
-    memcpy(out->mac, i->mac, sizeof(out->mac));
-    out->up = i->up;
-    out->mtu = (uint16_t)ns_if_mtu(ns, ifid);
+    ns_link_info(ns, ifid, out);
     return NS_OK;
 }
 

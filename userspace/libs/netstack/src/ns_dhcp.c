@@ -237,10 +237,22 @@ void ns_dhcp_reboot(struct ns_host *ns)
         unconfigure(ns, NS_EV_DHCP_LOST);
 }
 
+void ns_dhcp_handover(struct ns_host *ns, struct ns_handover *out)
+{
+    out->dhcp_mode = ns->cfg.dhcp;
+    out->dhcp = ns->dhcp;
+    /* The client lives on in out alone: as NS_DHCP_OFF the netstack's
+     * timers and input leave DHCP alone, and the copy left is STOPPED. */
+    ns->cfg.dhcp = NS_DHCP_OFF;
+    memset(&ns->dhcp, 0, sizeof(ns->dhcp));
+}
+
 int ns_dhcp_release(struct ns_host *ns)
 {
     if (!ns)
         return NS_ERR_INVAL;
+    if (ns->handed_over)
+        return ns_handed_over(ns);
     if (ns->cfg.dhcp == NS_DHCP_OFF)
         return NS_OK;
     bool held = dhcp_client_lease(&ns->dhcp) != NULL;

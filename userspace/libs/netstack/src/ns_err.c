@@ -27,7 +27,8 @@
     X(NS_ERR_DEVICE, "device")                                                                     \
     X(NS_ERR_NOT_FOUND, "not-found")                                                               \
     X(NS_ERR_UNRESOLVED, "unresolved")                                                             \
-    X(NS_ERR_DEVICE_BROKEN, "device-broken")
+    X(NS_ERR_DEVICE_BROKEN, "device-broken")                                                       \
+    X(NS_ERR_HANDED_OVER, "handed-over")
 
 #define PLACE(code, name) PLACE_##code,
 #define IN_PLACE(code, name) _Static_assert(PLACE_##code == -(code), #code " is out of place");

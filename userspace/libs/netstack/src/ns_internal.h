@@ -20,6 +20,7 @@
 #define NETSTACK_NS_INTERNAL_H
 
 #include "netproto/netproto.h"
+#include "netstack/handover.h"
 #include "netstack/netstack.h"
 
 /* Where each layer starts in ns_host.tx: every builder writes its payload
@@ -45,7 +46,7 @@ static inline void ns_emit(struct ns_host *ns, const struct ns_event *ev)
         ns->cfg.event(ns->cfg.event_ctx, ev);
 }
 
-/* === Floor 1: ns_core.c ns_virt0.c (init, poll; virt0's restart) ====== */
+/* === Floor 1: ns_core.c ns_virt0.c (init, poll; restart, hand-over) === */
 /* Only public calls (netstack.h). */
 
 /* === Floor 2: ns_ip.c (Ethernet and IPv4 input, ICMP echo) ============ */
@@ -63,6 +64,8 @@ void ns_dhcp_arp(struct ns_host *ns, const struct np_arp *a);
 /* virt0's device was reset: the client starts again (INIT-REBOOT with a
  * lease, else INIT), virt0 unconfigured meanwhile. */
 void ns_dhcp_reboot(struct ns_host *ns);
+/* The client into out, by value; the netstack then runs no DHCP. */
+void ns_dhcp_handover(struct ns_host *ns, struct ns_handover *out);
 uint64_t ns_dhcp_deadline(const struct ns_host *ns);
 /* ns_ping.c */
 void ns_ping_step(struct ns_host *ns, uint64_t now_ms);
@@ -83,6 +86,8 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms);
 uint64_t ns_arp_deadline(const struct ns_host *ns);
 void ns_arp_announce(struct ns_host *ns, unsigned count);
+/* The resolved entries into out; held packets dropped; the cache emptied. */
+void ns_arp_handover(struct ns_host *ns, struct ns_handover *out);
 
 /* === Floor 6: ns_link.c (virt0 and lo: frames in and out, the tap) ===== */
 typedef void (*ns_rx_fn)(void *ns, const uint8_t *frame, size_t len);
@@ -102,6 +107,8 @@ int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, si
 /* The IP packet size the interface carries: NS_MTU, or virt0's frontend's
  * MTU when that is smaller. */
 unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid);
+/* An interface as ns_if_get shows it. */
+void ns_link_info(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *out);
 /* 255.255.255.255, or virt0's subnet's directed broadcast. */
 bool ns_is_bcast(const struct ns_host *ns, uint32_t dst);
 /* Records and counts an error of the frontend and gives the netstack's
@@ -111,6 +118,12 @@ int ns_dev_error(struct ns_host *ns, int vnet_rc);
 /* vnet_reinit on virt0 (which must be there): NS_OK, or NS_ERR_DEVICE with
  * the error recorded. */
 int ns_link_restart(struct ns_host *ns);
+/* Counts a call refused after ns_handover; returns NS_ERR_HANDED_OVER. */
+int ns_handed_over(struct ns_host *ns);
+/* NS_OK when virt0 has a device that is up (READY), else why not. */
+int ns_link_live(const struct ns_host *ns);
+/* The hand-over's last step: the netstack forgets virt0's device. */
+void ns_link_let_go(struct ns_host *ns);
 
 /* === Floor 7: ns_err.c (error names) ================================== */
 /* Only public calls (netstack.h). */

@@ -1,8 +1,10 @@
 /*
  * The link, the netstack's bottom floor: frames in and out of virt0 (the
  * virtio-net frontend) and lo, the tap that sees them, the interrupt hook,
- * the errors the frontend reports, and the broadcast tests. Every call
- * into the device the netstack makes is in this file.
+ * the errors the frontend reports, the device's restart and hand-over,
+ * and the broadcast tests. Every call that reaches the device (its
+ * registers or its rings) is in this file; above it, only the frontend's
+ * accessors are read.
  */
 #include "ns_internal.h"
 
@@ -34,6 +36,12 @@ int ns_dev_error(struct ns_host *ns, int vnet_rc)
     return broken(ns) ? NS_ERR_DEVICE_BROKEN : NS_ERR_DEVICE;
 }
 
+int ns_handed_over(struct ns_host *ns)
+{
+    ns->cnt.handover_refused++;
+    return NS_ERR_HANDED_OVER;
+}
+
 int ns_virt0_error(const struct ns_host *ns)
 {
     return ns ? ns->dev_err : VNET_OK;
@@ -55,7 +63,7 @@ int ns_link_rx(struct ns_host *ns, enum ns_ifid ifid, ns_rx_fn fn)
     unsigned got = 0;
     ns->rx_more = false;
     if (!dev)
-        return NS_OK;
+        return ns->handed_over ? ns_handed_over(ns) : NS_OK;
     /* A broken device is left alone until ns_virt0_restart: it said so
      * once (ns_dev_error counted it), and its rings may be garbage. */
     if (broken(ns))
@@ -135,7 +143,7 @@ int ns_link_ready(struct ns_host *ns)
     }
     if (!ns->cfg.virt0) {
         ns->cnt.tx_no_device++;
-        return NS_ERR_NO_DEVICE;
+        return ns->handed_over ? ns_handed_over(ns) : NS_ERR_NO_DEVICE;
     }
     if (broken(ns)) {
         ns->cnt.tx_dev_refused++;
@@ -165,6 +173,18 @@ int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, si
     return NS_OK;
 }
 
+void ns_link_info(const struct ns_host *ns, enum ns_ifid ifid, struct ns_if_info *out)
+{
+    const struct ns_iface *i = &ns->ifs[ifid];
+    out->addr = i->addr;
+    out->mask = i->mask;
+    out->gw = i->gw;
+    out->dns = i->dns;
+    memcpy(out->mac, i->mac, sizeof(out->mac));
+    out->up = i->up;
+    out->mtu = (uint16_t)ns_if_mtu(ns, ifid);
+}
+
 unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid)
 {
     /* virt0 carries what the frontend negotiated (0 before its init got
@@ -186,7 +206,7 @@ int ns_irq(struct ns_host *ns)
     if (!ns)
         return NS_ERR_INVAL;
     if (!ns->cfg.virt0)
-        return NS_ERR_NO_DEVICE;
+        return ns->handed_over ? ns_handed_over(ns) : NS_ERR_NO_DEVICE;
     /* Even on a broken device: the interrupt must be acknowledged, or a
      * level-triggered line stays up and the trap comes back for ever. */
     uint32_t bits = 0;
@@ -214,4 +234,24 @@ int ns_link_restart(struct ns_host *ns)
     }
     ns->dev_err = VNET_OK;
     return NS_OK;
+}
+
+int ns_link_live(const struct ns_host *ns)
+{
+    if (!ns->cfg.virt0)
+        return NS_ERR_NO_DEVICE;
+    if (broken(ns))
+        return NS_ERR_DEVICE_BROKEN;
+    return vnet_state(ns->cfg.virt0) == VNET_STATE_READY ? NS_OK : NS_ERR_DEVICE;
+}
+
+void ns_link_let_go(struct ns_host *ns)
+{
+    /* Nothing is queued outside a poll (every send kicks), and an
+     * interrupt acknowledged is the new owner's to answer. */
+    ns->cfg.virt0 = NULL;
+    ns->handed_over = true;
+    ns->tx_queued = false;
+    ns->rx_more = false;
+    ns->irq_flag = 0;
 }

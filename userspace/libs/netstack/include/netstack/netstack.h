@@ -68,11 +68,14 @@ enum ns_err {
     /* virt0's device is broken or asked for a reset (vnet_state BROKEN;
      * ns_virt0_error says why): nothing goes to it until ns_virt0_restart. */
     NS_ERR_DEVICE_BROKEN = -15,
+    /* virt0's device was given away (ns_handover): the netstack no longer
+     * touches it. */
+    NS_ERR_HANDED_OVER = -16,
 };
 
 /* The lowest (most negative) code: every value from it to 0 is named. A new
  * code goes below it, and this moves to the new one. */
-#define NS_ERR_LOWEST NS_ERR_DEVICE_BROKEN
+#define NS_ERR_LOWEST NS_ERR_HANDED_OVER
 
 /* A short, stable name for an error code ("no-route", ...); "unknown" for any
  * other value. */
@@ -192,12 +195,14 @@ struct ns_counters {
     uint32_t arp_not_ours;  /* a request for another address: merged (RFC 826), not answered */
     uint32_t arp_expired;   /* resolved entries that timed out */
     uint32_t icmp_echo_in, icmp_echo_out;
-    uint32_t dhcp_in;       /* DHCP messages handed to the client */
-    uint32_t dhcp_out;      /* DHCP messages sent (wire) or given to the stub */
-    uint32_t dhcp_declined; /* offered addresses the probe found in use */
-    uint32_t irqs;          /* ns_irq calls that found bits set */
-    uint32_t dev_errors;    /* errors returned by the virtio-net frontend (what it
-                               dropped, it counts itself) */
+    uint32_t dhcp_in;          /* DHCP messages handed to the client */
+    uint32_t dhcp_out;         /* DHCP messages sent (wire) or given to the stub */
+    uint32_t dhcp_declined;    /* offered addresses the probe found in use */
+    uint32_t irqs;             /* ns_irq calls that found bits set */
+    uint32_t dev_errors;       /* errors returned by the virtio-net frontend (what it
+                                  dropped, it counts itself) */
+    uint32_t handover_refused; /* calls refused after ns_handover: a poll's virt0 part,
+                                  ns_irq, a send to virt0 (also in tx_no_device), ... */
     /* --- drops, from NS_DROPS_FIRST on --- */
     uint32_t if_down;            /* frames in or out of a down interface */
     uint32_t eth_bad_len;        /* shorter than 14 or longer than 1514 bytes */
@@ -208,7 +213,7 @@ struct ns_counters {
     uint32_t arp_conflict;       /* someone else claims our address */
     uint32_t arp_cache_full;     /* no entry free or evictable: packet dropped */
     uint32_t arp_hold_drop;      /* a held packet replaced, or nowhere to hold one */
-    uint32_t arp_unresolved;     /* gave up resolving: held packet dropped */
+    uint32_t arp_unresolved;     /* held packet dropped: resolving gave up, or ns_handover */
     uint32_t ip_bad_header;      /* short, version, IHL, lengths */
     uint32_t ip_bad_checksum;    /* the header checksum does not verify */
     uint32_t ip_fragment;        /* fragments are not reassembled */
@@ -225,7 +230,7 @@ struct ns_counters {
     uint32_t raw_queue_full;     /* a raw socket's queue was full */
     uint32_t lo_full;            /* lo's queue was full */
     uint32_t tx_full;            /* virt0's TX ring was full */
-    uint32_t tx_no_device;       /* output to virt0 without a device */
+    uint32_t tx_no_device;       /* output to virt0 without a device (none, or handed over) */
     uint32_t tx_too_big;         /* payload too large for one frame */
     uint32_t tx_dev_refused;     /* output virt0's frontend refused (dev_errors says why) */
     uint32_t dhcp_dropped;       /* DHCP messages the client dropped (its stats say why) */
@@ -320,6 +325,7 @@ struct ns_host {
     uint16_t ip_id;
     bool in_poll, tx_queued;
     bool rx_more;               /* the last poll took a whole RX budget from virt0 */
+    bool handed_over;           /* ns_handover gave virt0's device away (cfg.virt0 NULL) */
     int dev_err;                /* the frontend's last error (enum vnet_err), 0: none */
     volatile uint32_t irq_flag; /* set by ns_irq, cleared by ns_poll */
     uint8_t tx[NS_FRAME_MAX];   /* the one frame being built */
@@ -469,11 +475,14 @@ const struct dhcp_lease *ns_dhcp_lease(const struct ns_host *ns);
  * while ns_arp_pending() (at most arp_tries * arp_retry_ms, 3 s by
  * default) so it can go out. Returns what sending returned (0 also when
  * the packet is held for ARP), NS_ERR_INVAL for a NULL host; with
- * NS_DHCP_OFF it does nothing and returns 0.
+ * NS_DHCP_OFF it does nothing and returns 0; after ns_handover,
+ * NS_ERR_HANDED_OVER (the client went with the device).
  */
 int ns_dhcp_release(struct ns_host *ns);
 
 /* True while some packet waits for its next hop's ARP reply. */
 bool ns_arp_pending(const struct ns_host *ns);
+
+/* ns_handover, which gives virt0's device to another stack: netstack/handover.h. */
 
 #endif
