@@ -76,10 +76,14 @@ def dhcp_reply(msg_type, xid=0):
     return bytes(m)
 
 
-def rec(frame, lo=False, secs=0, ping=False, send=False, release=False):
+def rec(frame, lo=False, secs=0, ping=False, send=False, release=False, event=False):
     sel = (1 if lo else 0) | ((secs & 7) << 1) | (0x10 if ping else 0) | (0x20 if send else 0)
-    sel |= 0x40 if release else 0
+    sel |= (0x40 if release else 0) | (0x80 if event else 0)
     return bytes([sel]) + struct.pack("!H", len(frame)) + frame
+
+
+# Device events (a record with bit 7): the first byte, mod 4.
+NEEDS_RESET, RING_JUMP, RESTART, HANDOVER = b"\x00", b"\x01", b"\x02", b"\x03"
 
 
 def main():
@@ -125,6 +129,18 @@ def main():
         "down_half_way": b"\x06" + b"".join(rec(echo_req) for _ in range(10)),
         "short_frames": b"\x00" + rec(b"\x01") + rec(echo_req[:20]) + rec(b"", lo=True)
         + rec(echo_req[:13], lo=True),
+        # The device breaks, is restarted, and the lease is rebooted.
+        "wire_needs_reset_restart": b"\x03" + rec(b"") + rec(b"", secs=1)
+        + rec(NEEDS_RESET, event=True) + rec(echo_req) + rec(RESTART, event=True)
+        + rec(b"", secs=1) + rec(b"", secs=1, ping=True) + rec(b"", secs=1),
+        "static_ring_jump_restart": b"\x02" + rec(echo_req) + rec(RING_JUMP, event=True)
+        + rec(echo_req, send=True) + rec(RESTART, event=True) + rec(echo_req, secs=1),
+        # Bound, then handed over with frames in the ring; the netstack
+        # keeps lo, and refuses the rest.
+        "wire_handover": b"\x03" + rec(b"") + rec(b"", secs=1, ping=True) + rec(echo_req)
+        + rec(HANDOVER, event=True) + rec(echo_req, send=True, ping=True)
+        + rec(lo_echo, lo=True) + rec(RESTART, event=True) + rec(b"", release=True)
+        + rec(HANDOVER, event=True) + rec(NEEDS_RESET, event=True),
     }
     for name, data in seeds.items():
         with open(os.path.join(OUT, name), "wb") as f:
