@@ -36,7 +36,7 @@
 #define NX_SOCK_DEPTH 8u
 #define NX_STEP_LIMIT 200000u  /* virtual ms any one wait may take */
 #define NX_REAL_DHCP_MS 30000u /* on a real link: DHCP gives up after 30 s */
-#define NX_LOOPBACK 0x7f000001u
+#define NX_LOOPBACK NS_LOOPBACK_ADDR
 
 /* Exit statuses. */
 #define NX_EXIT_OK 0
@@ -136,7 +136,9 @@ struct nx_world {
     bool print_events;      /* DHCP events as they happen (serve) */
     struct nx_dhcpd *dhcpd; /* dhcp-server: polled instead of the netstack */
     unsigned renewed, changed, lost, declined, released;
-    bool ns_up; /* the netstack was initialised */
+    bool ns_up;     /* the netstack was initialised */
+    bool restarted; /* virt0 broke once and was restarted */
+    bool broken;    /* it broke again, or the restart failed: the run fails */
 };
 
 /* nx_backend.c */

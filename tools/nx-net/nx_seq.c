@@ -22,7 +22,7 @@ int nx_seq_dhcp(struct nx_world *w)
     char a[16], g[16], d[16];
     const struct ns_event *l = &w->lease;
     nx_say(w, "netstack: virt0 dhcp addr=%s/%u gw=%s dns=%s\n", nx_ip_str(l->addr, a),
-           nx_prefix_len(l->mask), nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
+           l->prefix_len, nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
            nx_ip_or_none(l->dns, l->have & NS_HAVE_DNS, d));
     return 0;
 }
@@ -83,7 +83,7 @@ static void up_json(const struct nx_world *w, const struct ns_ping_result *lo,
            nx_mac_str(vnet_mac(&w->h.dev), mac), vnet_mtu(&w->h.dev),
            (unsigned long long)vnet_features_offered(&w->h.dev),
            (unsigned long long)vnet_features_negotiated(&w->h.dev), feat, nx_ip_str(l->addr, a),
-           nx_prefix_len(l->mask), nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
+           l->prefix_len, nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
            nx_ip_or_none(l->dns, l->have & NS_HAVE_DNS, d), lo->sent, lo->received, gw->sent,
            gw->received, (unsigned long long)v.tx_frames, (unsigned long long)v.tx_bytes,
            (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes, c.tx_frames[NS_IF_LO],

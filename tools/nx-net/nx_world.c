@@ -44,6 +44,9 @@ void nx_say(const struct nx_world *w, const char *fmt, ...)
 
 int nx_fail_step(const struct nx_world *w, const char *step, const char *reason)
 {
+    /* Whatever the step waited for, a device that broke is why it failed. */
+    if (w->broken)
+        reason = "device-broken";
     if (w->o->json)
         printf("{\"ok\":false,%s,\"step\":\"%s\",\"reason\":\"%s\"}\n", nx_json_be(w), step,
                reason);
@@ -98,7 +101,7 @@ static void print_event(const struct nx_world *w, const struct ns_event *ev)
         ev->type == NS_EV_DHCP_LOST || ev->type == NS_EV_DHCP_RELEASED ? &w->lease : ev;
     char a[16], s[16];
     nx_say(w, "dhcp: %s addr=%s/%u server=%s lease=%us at %llu ms\n", names[ev->type],
-           nx_ip_str(l->addr, a), nx_prefix_len(l->mask), nx_ip_str(l->server, s), l->lease_s,
+           nx_ip_str(l->addr, a), l->prefix_len, nx_ip_str(l->server, s), l->lease_s,
            (unsigned long long)(w->now - w->t0));
     fflush(stdout);
 }
@@ -121,6 +124,28 @@ static void event(void *ctx, const struct ns_event *ev)
         print_event(w, ev);
 }
 
+/* The netstack reported virt0 broken (NS_ERR_DEVICE_BROKEN): say why, and
+ * bring it back once (ns_virt0_restart: the frontend re-initialised on the
+ * same DMA block, DHCP by INIT-REBOOT). A second break, or a restart that
+ * fails, ends the run: w->broken makes nx_run return false. */
+static void device_broken(struct nx_world *w)
+{
+    int why = ns_virt0_error(&w->ns);
+    if (w->restarted) {
+        fprintf(stderr, "nx-net: virt0 broke again (%s)\n", vnet_strerror(why));
+        w->broken = true;
+        return;
+    }
+    w->restarted = true;
+    nx_say(w, "virtionet: broken (%s), restarting\n", vnet_strerror(why));
+    int rc = ns_virt0_restart(&w->ns);
+    if (rc != NS_OK) {
+        fprintf(stderr, "nx-net: virt0 restart failed: %s (%s)\n", ns_strerror(rc),
+                vnet_strerror(ns_virt0_error(&w->ns)));
+        w->broken = true;
+    }
+}
+
 /* One round of the loop: the backend (frames in, its timers), the
  * interrupt line, the netstack (frames out). */
 static void poll_once(struct nx_world *w)
@@ -130,9 +155,13 @@ static void poll_once(struct nx_world *w)
         nx_dhcpd_poll(w); /* dhcp-server: the frontend without the netstack */
         return;
     }
+    int rc = NS_OK;
     if (fake_vnet_irq_line(&w->h.fake))
-        (void)ns_irq(&w->ns);
-    (void)ns_poll(&w->ns, w->now);
+        rc = ns_irq(&w->ns);
+    int prc = ns_poll(&w->ns, w->now);
+    /* NS_ERR_DEVICE is one frame skipped and counted: the device runs on. */
+    if (rc == NS_ERR_DEVICE_BROKEN || prc == NS_ERR_DEVICE_BROKEN)
+        device_broken(w);
 }
 
 /* Then time passes: on the virtual clock one millisecond; on the monotonic
@@ -164,7 +193,7 @@ bool nx_run(struct nx_world *w, bool (*done)(struct nx_world *w, void *arg), voi
     /* On the virtual clock the budget counts polls, 1 ms each: the golden
      * traces were recorded with time moving after the check. */
     if (!w->real) {
-        for (uint64_t i = 0; i < budget_ms; i++) {
+        for (uint64_t i = 0; i < budget_ms && !w->broken; i++) {
             poll_once(w);
             pass_time(w, 0);
             if (done && done(w, arg))
@@ -173,7 +202,7 @@ bool nx_run(struct nx_world *w, bool (*done)(struct nx_world *w, void *arg), voi
         return false;
     }
     uint64_t end = w->now + budget_ms;
-    while (w->now < end && (!nx_interrupted || w->stopping)) {
+    while (w->now < end && !w->broken && (!nx_interrupted || w->stopping)) {
         poll_once(w);
         if (done && done(w, arg))
             return true;
@@ -292,11 +321,8 @@ int nx_world_close(struct nx_world *w)
 
 uint64_t nx_drops(const struct ns_counters *c, const struct vnet_counters *v)
 {
-    return (uint64_t)c->if_down + c->eth_bad_len + c->eth_not_ours + c->eth_bad_type + c->arp_bad +
-           c->arp_bad_sender + c->arp_cache_full + c->arp_hold_drop + c->arp_unresolved +
-           c->ip_bad_header + c->ip_bad_checksum + c->ip_fragment + c->ip_bad_src + c->ip_not_ours +
-           c->ip_unknown_proto + c->ip_no_route + c->icmp_bad + c->udp_bad + c->udp_no_port +
-           c->udp_queue_full + c->raw_queue_full + c->lo_full + c->tx_full + c->tx_no_device +
-           c->tx_too_big + c->dhcp_dropped + v->tx_bad_len + v->tx_full + v->rx_len_over +
-           v->rx_len_long + v->rx_len_short;
+    /* The netstack's drop block (ns_drops), and what the frontend refused
+     * or dropped below it. */
+    return ns_drops(c) + v->tx_bad_len + v->tx_full + v->rx_len_over + v->rx_len_long +
+           v->rx_len_short;
 }
