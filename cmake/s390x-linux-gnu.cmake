@@ -12,3 +12,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 # libcmocka-dev:s390x pulls in is a different build and must not mix with its ld.so.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-s390x -L /usr/s390x-linux-gnu -E
     LD_LIBRARY_PATH=/usr/s390x-linux-gnu/lib:/usr/lib/s390x-linux-gnu)
+# pkg-config must see the s390x packages only: the host's libslirp is not
+# s390x code (the slirp backend is then left out, as the configure says).
+set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/s390x-linux-gnu/pkgconfig:/usr/share/pkgconfig)
+set(ENV{PKG_CONFIG_PATH} "")
