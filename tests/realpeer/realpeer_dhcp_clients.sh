@@ -144,7 +144,16 @@ rp_wait "$RP_LOG" '^event=bound ip=10.0.2.15 subnet=255.255.255.0 mask=24 router
 rp_check "udhcpc with a third MAC: offered and bound (dhcpcd's RELEASE had freed the lease)"
 # The RELEASE is unicast: with the router's MAC not yet known it would wait
 # for ARP, and lose the race against deconfig (see the script). A ping first.
-rp_in ping -c 1 -W 2 10.0.2.2 >/dev/null 2>&1
+# The script logs "bound" before its ip commands finish, so under load the
+# first try can go before the address is set: try again, a few times.
+tries=0
+answered=0
+while [ "$tries" -lt 5 ] && [ "$answered" -eq 0 ]; do
+    tries=$((tries + 1))
+    rp_in ping -c 1 -W 2 10.0.2.2 >>"$RP_S/ping-c.log" 2>&1 && answered=1
+    [ "$answered" -eq 1 ] || sleep 0.2
+done
+[ "$answered" -eq 1 ]; rp_check "udhcpc's third host pings its router ($tries tries)"
 kill -USR2 "$u_pid"
 rp_wait "$RP_S/nx.out" "RELEASE from $MAC_C: the lease is free" 10; rp_check "... and its RELEASE freed it again"
 kill -TERM "$u_pid"
@@ -156,8 +165,12 @@ rc=$?
 cat "$RP_S/nx.out"
 [ "$rc" -eq 0 ]; rp_check "dhcp-server ends at SIGTERM with exit 0"
 req=$((a_requests + 3 + $(grep -c 'broadcasting renew' "$RP_S/udhcpc-c.out")))
-grep -qE "discovers 3 offers 3 requests $req acks $req naks 0 releases 3 declines 0 ignored 0 no-free-lease 0; arp replies [0-9]+, echo replies 3; lease free\$" "$RP_S/nx.out"
-rp_check "nx-net's counters: 3 DISCOVER/OFFER, $req REQUEST/ACK, 3 RELEASE, no NAK, the three pings, the lease free"
+# Echo replies: the two pings of the first host and the one the third got
+# answered; a try that timed out may have been answered late, so at most
+# one more per extra try.
+echoes=$(sed -nE "s/.*discovers 3 offers 3 requests $req acks $req naks 0 releases 3 declines 0 ignored 0 no-free-lease 0; arp replies [0-9]+, echo replies ([0-9]+); lease free\$/\1/p" "$RP_S/nx.out")
+[ -n "$echoes" ] && [ "$echoes" -ge 3 ] && [ "$echoes" -le $((2 + tries)) ]
+rp_check "nx-net's counters: 3 DISCOVER/OFFER, $req REQUEST/ACK, 3 RELEASE, no NAK, ${echoes:-no} echo replies for the pings, the lease free"
 rp_pcap "$RP_S/dhcpd.pcap" dhcp-server; rp_check "tshark: the stub's lease, the RELEASEs, checksums good"
 
 rp_done
