@@ -269,7 +269,7 @@ int lwip_vnet_init(struct lwip_vnet *p, struct vnet_dev *dev, const struct lwip_
  * a reply. Nothing goes on the wire. */
 static bool seed_arp(struct lwip_vnet *p, const struct lwip_vnet_arp *e, uint32_t our)
 {
-    uint8_t f[NP_ETH_HLEN + NP_ARP_LEN];
+    uint8_t f[NP_ETH_MIN_FRAME]; /* np_eth_build pads to 60 bytes */
     struct np_arp a;
     a.op = NP_ARP_REPLY;
     memcpy(a.sha, e->mac, 6);
@@ -312,6 +312,11 @@ int lwip_vnet_takeover(struct lwip_vnet *p, const struct lwip_vnet_handover *h,
     if (rc != LWIP_VNET_OK)
         return rc;
     p->dns = h->dns;
+    /* The first poll takes what the device delivered before: frames in the
+     * RX ring that no poll took, for which the device will not interrupt
+     * again (the old owner may have acknowledged it: ns_handover's
+     * irq_seen), so the work is pending whatever it saw. */
+    p->irq_flag = 1;
     /* lwIP keeps an entry only for a packet aimed at a configured address. */
     for (unsigned i = 0; h->addr != 0 && i < h->n_arp; i++)
         if (seed_arp(p, &h->arp[i], h->addr))

@@ -200,6 +200,9 @@ int lwip_vnet_init(struct lwip_vnet *p, struct vnet_dev *dev, const struct lwip_
  * (through lwIP's own ARP input, as if each host had answered: Debian's
  * lwIP has no static entries), and with h->have_dhcp and cfg->dhcp the
  * client in h carries on where it was: the port sends its renewals.
+ * lwip_vnet_work_pending is true until the first poll, which takes what
+ * the device delivered before the hand-over: call it before sleeping.
+ * lwip_vnet_from_netstack (lwip_vnet_ns.h) fills h from ns_handover.
  */
 int lwip_vnet_takeover(struct lwip_vnet *p, const struct lwip_vnet_handover *h,
                        const struct lwip_vnet_config *cfg, uint64_t now_ms);
