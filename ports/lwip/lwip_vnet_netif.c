@@ -94,9 +94,12 @@ static void tap(struct lwip_vnet *p, enum lwip_vnet_dir dir, bool dhcp, const ui
         p->cfg.tap(p->cfg.tap_ctx, dir, dhcp, frame, len);
 }
 
+/* Keeps the frontend's error. VNET_ERR_BROKEN only repeats an earlier
+ * cause (the device broke the protocol before): the cause stays. */
 static void dev_fail(struct lwip_vnet *p, int rc)
 {
-    p->dev_err = rc;
+    if (rc != VNET_ERR_BROKEN || p->dev_err == 0)
+        p->dev_err = rc;
     p->cnt.dev_errors++;
 }
 
@@ -113,8 +116,9 @@ err_t lwv_send_frame(struct lwip_vnet *p, const uint8_t *frame, size_t len)
     int rc = vnet_send(p->dev, frame, len);
     if (rc == VNET_ERR_AGAIN) {
         p->cnt.tx_retried++;
-        if (vnet_tx_reclaim(p->dev, NULL) != VNET_OK)
-            p->cnt.dev_errors++;
+        int r = vnet_tx_reclaim(p->dev, NULL);
+        if (r != VNET_OK)
+            dev_fail(p, r);
         rc = vnet_send(p->dev, frame, len);
     }
     switch (rc) {

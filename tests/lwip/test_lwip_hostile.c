@@ -6,7 +6,9 @@
  * TX completions, and a used index that jumps. lwIP never sees a bad
  * frame: what its input gets is exactly the good frames, byte for byte,
  * and the frontend's counters name every drop. A broken ring takes the
- * link down and the port stops calling the device.
+ * link down and the port stops calling the device. And a device that
+ * completes no TX fills the ring: the port refuses with ERR_MEM, never
+ * waits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,6 +292,64 @@ static void test_tx_duplicate_breaks_the_ring(void **state)
     broken_after(FAKE_FAULT_USED_DUPLICATE, true, VNET_ERR_USED_IDX);
 }
 
+/* One datagram of 100 bytes from lwIP to the peer. */
+static err_t send_100(struct run *u)
+{
+    ip_addr_t dst;
+    IP_ADDR4(&dst, 10, 0, 2, 2);
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, 100, PBUF_RAM);
+    assert_non_null(p);
+    memset(p->payload, 0x42, 100);
+    err_t e = udp_sendto(u->pcb, p, &dst, 5000);
+    pbuf_free(p);
+    return e;
+}
+
+/* A device that takes TX buffers and completes none: the ring fills, the
+ * port reclaims and tries once more, then refuses with ERR_MEM, counted,
+ * at once (this test would hang if it waited). Once the device completes,
+ * sending works again. A frame the frontend cannot take is ERR_BUF. */
+static void test_tx_ring_full_never_blocks(void **state)
+{
+    (void)state;
+    struct run *u = run_new();
+    u->r->h.fake.knobs.auto_complete_tx = false;
+    assert_int_equal(vnet_tx_reclaim(&u->r->h.dev, NULL), VNET_OK);
+    unsigned room = vnet_tx_free(&u->r->h.dev);
+    assert_true(room > 0 && room <= 16);
+    uint64_t taken = u->r->h.fake.stats.tx_frames;
+    unsigned ok = 0, mem = 0;
+    for (unsigned i = 0; i < room + 4; i++) {
+        err_t e = send_100(u);
+        ok += e == ERR_OK;
+        mem += e == ERR_MEM;
+    }
+    assert_int_equal(ok, room);
+    assert_int_equal(mem, 4);
+    assert_int_equal(u->r->h.fake.stats.tx_frames - taken, room);
+    struct lwip_vnet_counters c;
+    lwip_vnet_counters(&u->r->v, &c);
+    assert_int_equal(c.tx_retried, 4);
+    assert_int_equal(c.tx_full, 4);
+    fake_vnet_process(&u->r->h.fake, true);
+    assert_int_equal(send_100(u), ERR_OK);
+    /* Straight to linkoutput: longer than any frame, shorter than a header. */
+    struct pbuf *big = pbuf_alloc(PBUF_RAW, 1600, PBUF_RAM);
+    struct pbuf *tiny = pbuf_alloc(PBUF_RAW, 10, PBUF_RAM);
+    assert_non_null(big);
+    assert_non_null(tiny);
+    memset(big->payload, 0, 1600);
+    memset(tiny->payload, 0, 10);
+    assert_int_equal(u->r->v.netif.linkoutput(&u->r->v.netif, big), ERR_BUF);
+    assert_int_equal(u->r->v.netif.linkoutput(&u->r->v.netif, tiny), ERR_BUF);
+    pbuf_free(big);
+    pbuf_free(tiny);
+    lwip_vnet_counters(&u->r->v, &c);
+    assert_int_equal(c.tx_bad_len, 2);
+    assert_int_equal(u->r->h.fake.violations, 0);
+    run_free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_bad_used_ids),
         cmocka_unit_test(test_rx_used_idx_jump_breaks_the_ring),
         cmocka_unit_test(test_tx_duplicate_breaks_the_ring),
+        cmocka_unit_test(test_tx_ring_full_never_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
