@@ -68,7 +68,7 @@ if [ -f "$host/CMakeCache.txt" ] &&
 fi
 CC=gcc cmake -S . -B "$host" -DCMAKE_BUILD_TYPE=Release >"$out/host-configure.log" 2>&1 ||
     { cat "$out/host-configure.log"; die "host configure failed"; }
-cmake --build "$host" -j"$jobs" --target bench_netstack bench_dhcp bench_virtio >"$out/host-build.log" 2>&1 ||
+cmake --build "$host" -j"$jobs" --target bench_netstack bench_dhcp bench_virtio bench_lwip_vnet >"$out/host-build.log" 2>&1 ||
     { cat "$out/host-build.log"; die "host build failed"; }
 
 say "lwIP program in $lwipdir (Debian's liblwip.so, same flags as the Release build)"
@@ -507,6 +507,44 @@ p7_threads() {
     grep -m1 'iB/s' "$p7p/threads-uboot.log" | tr -d '#\t' | sed 's/^ */  /'
 } >"$p7p/threads.txt"
 
+# --- P8: lwIP on the frontend, beside the netstack ----------------------------
+# bench_lwip_vnet (bench/lwip/bench_lwip_vnet.c, the host build): an ICMP
+# echo from the peer through the frontend and the fake device, answered by
+# lwIP through ports/lwip or by rvnet's netstack, and a TCP stream between
+# two lwIP netifs on two frontends wired back to back (rvnet's netstack has
+# no TCP). Instructions as P1 (callgrind, N=10000 minus N=0, over 10000);
+# per frame: over the frames the program counts (the "frames:" line of each
+# run, after the warm-up or handshake). Time: natively.
+say "P8: lwIP and the netstack on the frontend, callgrind (N=10000 and 0) and native runs"
+lv=$host/bench/bench_lwip_vnet
+[ -x "$lv" ] || die "P8: $lv was not built (is liblwip-dev installed?)"
+frames_of() { sed -n 's/^frames: \([0-9]*\).*/\1/p' "$1"; }
+per_frame() { # name instructions-per-iteration: instructions per frame
+    local f0 f1
+    f0=$(frames_of "$out/callgrind.$1.0.log")
+    f1=$(frames_of "$out/callgrind.$1.10000.log")
+    awk -v i="$2" -v a="$f0" -v b="$f1" 'BEGIN { if (b - a <= 0) print "-"; else printf "%.0f\n", i * 10000 / (b - a) }'
+}
+p8_ns_ins=$(callgrind_per vnet-netstack "$lv" echo --stack netstack --iterations)
+p8_lw_ins=$(callgrind_per vnet-lwip "$lv" echo --stack lwip --iterations)
+p8_tcp_ins=$(callgrind_per vnet-tcp "$lv" tcp --iterations)
+p8_tcp_frame=$(per_frame vnet-tcp "$p8_tcp_ins")
+"$lv" echo --stack netstack >"$out/bench_lwip_vnet.netstack.txt" || die "bench_lwip_vnet echo netstack failed"
+"$lv" echo --stack lwip >"$out/bench_lwip_vnet.lwip.txt" || die "bench_lwip_vnet echo lwip failed"
+"$lv" tcp >"$out/bench_lwip_vnet.tcp.txt" || die "bench_lwip_vnet tcp failed"
+p8_ns_ns=$(ns_per_echo "$out/bench_lwip_vnet.netstack.txt")
+p8_lw_ns=$(ns_per_echo "$out/bench_lwip_vnet.lwip.txt")
+read -r p8_tcp_nsf p8_tcp_mibs < <(sed -n 's/^time: .*, \([0-9.]*\) ns per frame, \([0-9.]*\) MiB\/s.*/\1 \2/p' "$out/bench_lwip_vnet.tcp.txt")
+p8_segs=$(sed -n 's/^segments: \([0-9]*\) .*/\1/p' "$out/bench_lwip_vnet.tcp.txt")
+row P8 "ICMP echo from the peer over the frontend and the fake device, 56 B, rvnet's netstack: instructions per echo (one frame in, one out; the fake device's and the peer's share included)" \
+    "$p8_ns_ins" "-" "-" "lwIP $lwv (Debian) through ports/lwip: $p8_lw_ins" "$(ratio "$p8_ns_ins" "$p8_lw_ins")"
+row P8 "the same: ns per echo (1,000,000 echoes)" "$p8_ns_ns" "-" "-" \
+    "lwIP $lwv (Debian) through ports/lwip: $p8_lw_ns" "$(ratio "$p8_ns_ns" "$p8_lw_ns")"
+row P8 "TCP stream over the frontend and the fake device, lwIP $lwv through ports/lwip at both ends (two frontends back to back), 1460-byte segments: instructions per frame (data and ACKs; one send and one receive each, the fake devices' share included)" \
+    "$p8_tcp_frame" "-" "-" "rvnet's netstack has no TCP ($p8_tcp_ins instructions per 1460-byte segment)" "-"
+row P8 "the same: ns per frame, MiB/s ($p8_segs segments)" "$p8_tcp_nsf ns, $p8_tcp_mibs MiB/s" "-" "-" \
+    "rvnet's netstack has no TCP" "-"
+
 # --- the table and the JSON ---------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 gccv=$(gcc --version | head -n 1)
@@ -569,6 +607,18 @@ per_iter() { # callgrind_annotate output: "instructions-per-iteration function" 
     echo "P1, lwIP: self instructions per echo by function"
     echo '```'
     per_iter "$out/profiles/lwip.callgrind.txt" 16
+    echo '```'
+    echo "P8, lwIP on the frontend: self instructions per echo by function (the fake device and the peer included)"
+    echo '```'
+    per_iter "$out/profiles/vnet-lwip.callgrind.txt" 16
+    echo '```'
+    echo "P8, the netstack on the frontend: self instructions per echo by function"
+    echo '```'
+    per_iter "$out/profiles/vnet-netstack.callgrind.txt" 16
+    echo '```'
+    echo "P8, TCP through lwIP at both ends: self instructions per 1460-byte segment by function"
+    echo '```'
+    per_iter "$out/profiles/vnet-tcp.callgrind.txt" 16
     echo '```'
     echo "P5: self instructions per handshake by function"
     echo '```'
