@@ -336,6 +336,12 @@ static void put_u32(struct opt_out *o, uint8_t code, uint32_t v)
 static void put_addrs(struct opt_out *o, uint8_t code, const uint32_t *a, uint8_t n)
 {
     uint8_t b[U32_LEN * DHCP_MSG_ADDRS_MAX];
+    /* valid_for_build refused n > DHCP_MSG_ADDRS_MAX already; the bound is
+     * repeated here, where b is, so the buffer's safety does not rest on a
+     * caller three functions away (GCC -O3's -Wstringop-overflow cannot see
+     * that check and failed the Release build). */
+    if (n > DHCP_MSG_ADDRS_MAX)
+        n = DHCP_MSG_ADDRS_MAX;
     for (unsigned i = 0; i < n; i++)
         np_put32(b + (size_t)U32_LEN * i, a[i]);
     put_opt(o, code, b, (uint8_t)(U32_LEN * n));
