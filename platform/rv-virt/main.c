@@ -27,6 +27,7 @@
 #include "dhcp-stub/dhcp_server.h"
 #include "fdt.h"
 #include "fetch.h"
+#include "handover.h"
 #include "netstack/netstack.h"
 #include "virtio-net/virtio_net.h"
 
@@ -490,6 +491,7 @@ int rv_main(const void *fdt)
     board_put_dec((t_lease - t0) / (board_ticks_hz() / 1000u));
     board_puts(" ms (guest clock)\n");
     irq_check();
+    handover_run(&ns, fdt, s.base);
     board_puts("SELFTEST: done\n");
     return 0;
 }
