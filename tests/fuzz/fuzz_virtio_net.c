@@ -72,6 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct script c = {data, size};
     struct vnet_config cfg;
     vnet_config_defaults(&cfg);
+    /* A stuck reset (FAKE_FAULT_RESET_STUCK) is waited for in 10 us steps
+     * of the fake's time: 1 ms is 100 reads, where the default second is
+     * 100,000 and made one such input cost as much as a thousand others. */
+    cfg.reset_timeout_us = 1000;
     uint32_t first = take(&c, 1);
     cfg.rx_queue_size = (uint16_t)(2u << (first & 3u));
     cfg.tx_queue_size = (uint16_t)(2u << ((first >> 2) & 3u));
