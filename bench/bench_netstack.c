@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     double t0 = now_s();
     while (done < n) {
         unsigned chunk = n - done > CHUNK ? CHUNK : (unsigned)(n - done);
-        struct ns_ping_params p = {0x7f000001u, 1, (uint16_t)chunk, 56, 0, 0};
+        struct ns_ping_params p = {NS_LOOPBACK_ADDR, 1, (uint16_t)chunk, 56, 0, 0};
         struct ns_ping_result r;
         if (ns_ping_start(&ns, &p) != NS_OK) {
             fprintf(stderr, "bench_netstack: ns_ping_start failed\n");

@@ -31,7 +31,7 @@ int ping_lo_run(struct ping_lo_result *out)
         return rc;
 
     /* 127.0.0.1, id "ex", 56 bytes, one request every 10 ms, 1 s for the last reply. */
-    struct ns_ping_params p = {0x7f000001u, 0x6578u, PING_LO_COUNT, 56u, 10u, 1000u};
+    struct ns_ping_params p = {NS_LOOPBACK_ADDR, 0x6578u, PING_LO_COUNT, 56u, 10u, 1000u};
     rc = ns_ping_start(&host, &p);
     if (rc != NS_OK)
         return rc;

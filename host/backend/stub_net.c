@@ -69,7 +69,7 @@ static bool answer_icmp(struct stub_net *p, const struct fake_rx_sink *to, const
     struct np_icmp r = {NP_ICMP_ECHO_REPLY, 0, m.id, m.seq, NULL, 0};
     struct np_ipv4 h;
     memset(&h, 0, sizeof(h));
-    h.ttl = 64;
+    h.ttl = NP_IPV4_TTL_DEFAULT;
     h.proto = NP_IP_PROTO_ICMP;
     h.src = p->ip;
     h.dst = ip->src;

@@ -3,6 +3,16 @@
 #include <string.h>
 
 #define FDT_MAGIC 0xd00dfeedu
+/* The header's fields (Devicetree Specification v0.4 §5.2, struct
+ * fdt_header): big-endian 32-bit words at these byte offsets. */
+#define HDR_TOTALSIZE 4u
+#define HDR_OFF_DT_STRUCT 8u
+#define HDR_OFF_DT_STRINGS 12u
+#define HDR_VERSION 20u
+#define HDR_SIZE_DT_STRINGS 32u
+#define HDR_SIZE_DT_STRUCT 36u
+#define HDR_LEN 40u         /* the version 17 header, through size_dt_struct */
+#define FDT_VERSION_MIN 16u /* the oldest whose layout this walk reads (§5.2) */
 #define TOK_BEGIN 1u
 #define TOK_END 2u
 #define TOK_PROP 3u
@@ -104,13 +114,15 @@ static void prop(struct level *lv, unsigned depth, const char *name, const uint8
 static int walk(const void *fdt, size_t max_len, struct found *f)
 {
     const uint8_t *b = fdt;
-    if (max_len < 40u)
+    if (max_len < HDR_LEN)
         return FDT_ERR_BOUNDS;
     if (be32(b) != FDT_MAGIC)
         return FDT_ERR_MAGIC;
-    uint32_t total = be32(b + 4), off_struct = be32(b + 8), off_strings = be32(b + 12);
-    uint32_t version = be32(b + 20), size_strings = be32(b + 32), size_struct = be32(b + 36);
-    if (version < 16u)
+    uint32_t total = be32(b + HDR_TOTALSIZE), off_struct = be32(b + HDR_OFF_DT_STRUCT);
+    uint32_t off_strings = be32(b + HDR_OFF_DT_STRINGS), version = be32(b + HDR_VERSION);
+    uint32_t size_strings = be32(b + HDR_SIZE_DT_STRINGS);
+    uint32_t size_struct = be32(b + HDR_SIZE_DT_STRUCT);
+    if (version < FDT_VERSION_MIN)
         return FDT_ERR_VERSION;
     if (total > max_len || off_struct > total || size_struct > total - off_struct ||
         off_strings > total || size_strings > total - off_strings || (off_struct & 3u))

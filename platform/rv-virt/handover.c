@@ -125,7 +125,7 @@ static void send_ip(const uint8_t *dmac, uint32_t dst, uint8_t proto, size_t ple
 {
     struct np_ipv4 ip;
     memset(&ip, 0, sizeof(ip));
-    ip.ttl = 64;
+    ip.ttl = NP_IPV4_TTL_DEFAULT;
     ip.proto = proto;
     ip.src = co.addr;
     ip.dst = dst;
