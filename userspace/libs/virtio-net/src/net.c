@@ -315,6 +315,11 @@ unsigned vnet_tx_free(const struct vnet_dev *dev)
     return (unsigned)(dev->txq.size - dev->txq.in_flight);
 }
 
+unsigned vnet_tx_in_flight(const struct vnet_dev *dev)
+{
+    return ready(dev) == VNET_OK ? dev->txq.in_flight : 0u;
+}
+
 int vnet_send_queue(struct vnet_dev *dev, const void *frame, size_t len)
 {
     int rc = ready(dev);

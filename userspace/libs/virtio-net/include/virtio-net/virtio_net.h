@@ -222,6 +222,14 @@ int vnet_tx_reclaim(struct vnet_dev *dev, unsigned *n);
 /* Number of TX slots free right now (without reclaiming). */
 unsigned vnet_tx_free(const struct vnet_dev *dev);
 
+/* TX slots handed to the device (queued or published) that it has not
+ * given back as of the last reclaim: 0 once every frame sent has left
+ * (virtio 1.2 §2.7.14, the used ring), and 0 when the device is not ready
+ * (nothing more will come back). A ring that vnet_reset or vnet_reinit set
+ * up anew starts at 0: unlike tx_frames - tx_completed, it forgets what a
+ * reset lost. */
+unsigned vnet_tx_in_flight(const struct vnet_dev *dev);
+
 /* Called for each received frame (14..vnet_mtu + 14 bytes); the bytes are
  * valid only during the call. */
 typedef void (*vnet_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
