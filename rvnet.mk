@@ -123,14 +123,30 @@ RVNET_TFTP_INCDIRS := \
 	$(RVNET_VERSION_INCDIRS)
 RVNET_TFTP_DEPS :=
 
-RVNET_LIBS := virtio_net netproto dhcp_stub loopback netstack tftp
+# bringup (CMake: rvnet_bringup, rvnet::bringup)
+RVNET_BRINGUP_SRCS := \
+	$(RVNET_ROOT)/userspace/libs/bringup/src/bringup.c \
+	$(RVNET_ROOT)/userspace/libs/bringup/src/bringup_say.c \
+	$(RVNET_ROOT)/userspace/libs/bringup/src/bringup_err.c
+RVNET_BRINGUP_INCDIRS := \
+	$(RVNET_ROOT)/userspace/libs/bringup/include \
+	$(RVNET_ROOT)/userspace/libs/netstack/include \
+	$(RVNET_ROOT)/userspace/libs/loopback/include \
+	$(RVNET_ROOT)/userspace/libs/dhcp-stub/include \
+	$(RVNET_ROOT)/userspace/libs/netproto/include \
+	$(RVNET_ROOT)/userspace/libs/virtio-net/include \
+	$(RVNET_VERSION_INCDIRS)
+RVNET_BRINGUP_DEPS := netstack loopback dhcp_stub virtio_net
+
+RVNET_LIBS := virtio_net netproto dhcp_stub loopback netstack tftp bringup
 RVNET_SRCS := \
 	$(RVNET_VIRTIO_NET_SRCS) \
 	$(RVNET_NETPROTO_SRCS) \
 	$(RVNET_DHCP_STUB_SRCS) \
 	$(RVNET_LOOPBACK_SRCS) \
 	$(RVNET_NETSTACK_SRCS) \
-	$(RVNET_TFTP_SRCS)
+	$(RVNET_TFTP_SRCS) \
+	$(RVNET_BRINGUP_SRCS)
 RVNET_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/virtio-net/include \
 	$(RVNET_ROOT)/userspace/libs/netproto/include \
@@ -138,4 +154,5 @@ RVNET_INCDIRS := \
 	$(RVNET_ROOT)/userspace/libs/loopback/include \
 	$(RVNET_ROOT)/userspace/libs/netstack/include \
 	$(RVNET_ROOT)/userspace/libs/tftp/include \
+	$(RVNET_ROOT)/userspace/libs/bringup/include \
 	$(RVNET_VERSION_INCDIRS)

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "bringup/bringup.h"
 #include "dhcp-stub/dhcp_client.h"
 #include "loopback/loopback.h"
 #include "netproto/np.h"
@@ -41,6 +42,7 @@ static const struct err_table tables[] = {
     {"loopback", lo_strerror, LO_ERR_LOWEST, {"ok", "inval", "full"}, "too-big"},
     {"netstack", ns_strerror, NS_ERR_LOWEST, {"ok", "inval", "down"}, "handed-over"},
     {"tftp", tftp_strerror, TFTP_ERR_LOWEST, {"ok", "inval", "state"}, "timeout"},
+    {"bringup", bringup_strerror, BRINGUP_ERR_LOWEST, {"ok", "inval", "netstack"}, "stop-timeout"},
 };
 
 static void test_every_code_named_once(void **state)
