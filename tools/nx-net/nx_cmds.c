@@ -73,9 +73,8 @@ int nx_cmd_ping(struct nx_world *w)
         return rc;
     struct ns_ping_result r;
     uint32_t dst = w->o->addr;
-    rc = nx_seq_ping(w, dst, w->o->count, &r);
-    if (rc != NS_OK)
-        return nx_fail_step(w, "ping", ns_strerror(rc));
+    if (bringup_ping(&w->bu, dst, w->o->count, &r) != BRINGUP_OK)
+        return nx_fail_bringup(w);
     char a[16];
     if (w->o->json) {
         printf("{\"ok\":%s,%s,\"dst\":\"%s\",\"sent\":%u,\"received\":%u,\"rtt_min_ms\":%u,"

@@ -5,10 +5,12 @@
  *   nx_backend.c  what is behind the fake device (--backend), the pcap
  *               tee around it, the monotonic clock
  *   nx_world.c  the world every subcommand runs in: the fake device with
- *               its backend, the frontend, the netstack, the clock and the
- *               loop that polls them, the orderly stop
- *   nx_seq.c    the bring-up sequence (lo up, DHCP, the pings, the marker
- *               lines) and `up`, in one place
+ *               its backend, the frontend, the netstack brought up by the
+ *               bring-up module (userspace/libs/bringup) on nx-net's
+ *               console and clock, the loop that polls them, the orderly
+ *               stop
+ *   nx_seq.c    the bring-up module's steps as nx-net runs them (DHCP or
+ *               --static), and `up`: the sequence, then its summary
  *   nx_cmds.c   if, dhcp, ping, sendraw
  *   nx_serve.c  serve: stay up answering ARP, ICMP echo and UDP echo
  *   nx_dhcpd.c  dhcp-server: the stub DHCP server on a real (private) link
@@ -21,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bringup/bringup.h"
 #include "netstack/netstack.h"
 #include "pcap_tee.h"
 #include "slirp.h"
@@ -32,7 +35,6 @@
  * -device in the highest of its eight virtio-mmio slots. */
 #define NX_MMIO_BASE 0x10008000u
 #define NX_IRQ 8u
-#define NX_ARP_N 8u
 #define NX_SOCK_DEPTH 8u
 #define NX_STEP_LIMIT 200000u  /* virtual ms any one wait may take */
 #define NX_REAL_DHCP_MS 30000u /* on a real link: DHCP gives up after 30 s */
@@ -125,9 +127,8 @@ struct nx_world {
     bool stopping; /* the orderly stop runs: a signal no longer ends the loop */
     uint64_t t0;   /* the clock when the world was opened */
     struct ns_host ns;
-    struct lo_slot lo_slots[LO_DEPTH_DEFAULT];
-    struct ns_arp_entry arp[NX_ARP_N];
-    struct ns_frame arp_hold[NX_ARP_N];
+    struct bringup bu;          /* the sequence, with lo's and the ARP cache's storage */
+    struct bringup_platform pf; /* nx-net's console, clock and loop, for bu */
     struct ns_raw_sock raw;
     struct ns_dgram raw_slots[NX_SOCK_DEPTH];
     uint64_t now;
@@ -152,6 +153,8 @@ uint64_t nx_mono_ms(void);
 /* nx_world.c */
 void nx_say(const struct nx_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int nx_fail_step(const struct nx_world *w, const char *step, const char *reason);
+/* nx_fail_step with the step and reason the bring-up module kept. */
+int nx_fail_bringup(const struct nx_world *w);
 /* Opens the backend (and the pcap file): before any output, so a failure
  * prints one line on stderr and leaves nothing behind. Returns 0 or
  * NX_EXIT_USAGE. */
@@ -175,11 +178,10 @@ bool nx_run(struct nx_world *w, bool (*done)(struct nx_world *w, void *arg), voi
             uint64_t budget_ms);
 uint64_t nx_drops(const struct ns_counters *c, const struct vnet_counters *v);
 
-/* nx_seq.c: the bring-up sequence */
+/* nx_seq.c: the bring-up sequence's steps (bringup.h) as nx-net runs them */
 int nx_seq_dhcp(struct nx_world *w);
 /* --static's address, or DHCP. */
 int nx_seq_address(struct nx_world *w);
-int nx_seq_ping(struct nx_world *w, uint32_t dst, unsigned count, struct ns_ping_result *r);
 int nx_cmd_up(struct nx_world *w);
 
 /* nx_cmds.c */

@@ -1,30 +1,19 @@
 /*
- * nx-net: the bring-up sequence, in one place. nx_world_open brings the
- * frontend and the netstack up (virtionet and netstack markers, lo up);
- * here come DHCP on virt0, the ping of lo, the ping of the gateway, with
- * their marker lines, and `up`'s summary. (The rv-virt image runs the same
- * sequence with the same markers and parameters.)
+ * nx-net: the bring-up sequence, as nx-net runs it. The steps and their
+ * marker lines are the bring-up module's (userspace/libs/bringup, the same
+ * the rv-virt images and the size image run): nx_world_open brought the
+ * frontend and the netstack up (bringup_say_device, bringup_init); here
+ * come DHCP on virt0 (or --static's address, nx-net's own), and `up`:
+ * bringup_run (DHCP, the ping of lo, the ping of the gateway), then the
+ * summary or the JSON object from what it returned.
  */
 #include <stdio.h>
 
 #include "nx_net.h"
 
-static bool is_bound(struct nx_world *w, void *arg)
-{
-    (void)arg;
-    return w->bound;
-}
-
 int nx_seq_dhcp(struct nx_world *w)
 {
-    if (!nx_run(w, is_bound, NULL, w->real ? NX_REAL_DHCP_MS : NX_STEP_LIMIT))
-        return nx_fail_step(w, "netstack virt0 dhcp", "no-lease");
-    char a[16], g[16], d[16];
-    const struct ns_event *l = &w->lease;
-    nx_say(w, "netstack: virt0 dhcp addr=%s/%u gw=%s dns=%s\n", nx_ip_str(l->addr, a),
-           l->prefix_len, nx_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER, g),
-           nx_ip_or_none(l->dns, l->have & NS_HAVE_DNS, d));
-    return 0;
+    return bringup_dhcp(&w->bu) == BRINGUP_OK ? 0 : nx_fail_bringup(w);
 }
 
 int nx_seq_address(struct nx_world *w)
@@ -39,26 +28,6 @@ int nx_seq_address(struct nx_world *w)
     nx_say(w, "netstack: virt0 static addr=%s/%u gw=%s\n", nx_ip_str(o->st_addr, a),
            nx_prefix_len(o->st_mask), nx_ip_or_none(o->st_gw, true, g));
     return 0;
-}
-
-static bool ping_done(struct nx_world *w, void *arg)
-{
-    struct ns_ping_result *r = arg;
-    ns_ping_get(&w->ns, r);
-    return r->done;
-}
-
-/* Pings dst count times, one request per 10 ms, 56 bytes, 1 s for the last
- * reply; the result in *r. Returns what ns_ping_start returned. */
-int nx_seq_ping(struct nx_world *w, uint32_t dst, unsigned count, struct ns_ping_result *r)
-{
-    struct ns_ping_params p = {dst, 0x7276 /* "rv" */, (uint16_t)count, 56, 10, 1000};
-    int rc = ns_ping_start(&w->ns, &p);
-    if (rc != NS_OK)
-        return rc;
-    (void)nx_run(w, ping_done, r, NX_STEP_LIMIT);
-    ns_ping_stop(&w->ns);
-    return NS_OK;
 }
 
 static void up_json(const struct nx_world *w, const struct ns_ping_result *lo,
@@ -113,20 +82,11 @@ static void up_summary(const struct nx_world *w)
 
 int nx_cmd_up(struct nx_world *w)
 {
-    int rc = nx_seq_dhcp(w);
-    if (rc)
-        return rc;
-    struct ns_ping_result lo, gw;
-    if (nx_seq_ping(w, NX_LOOPBACK, 3, &lo) != NS_OK || lo.received != lo.sent || lo.sent != 3)
-        return nx_fail_step(w, "net lo ping", "no-reply");
-    nx_say(w, "SELFTEST: net lo ping ok\n");
-    /* The gateway; a server that offers no router is pinged itself. */
-    uint32_t target = (w->lease.have & NS_HAVE_ROUTER) ? w->lease.gw : w->lease.server;
-    if (nx_seq_ping(w, target, 3, &gw) != NS_OK || gw.received != gw.sent || gw.sent != 3)
-        return nx_fail_step(w, "net gw ping", "no-reply");
-    nx_say(w, "SELFTEST: net gw ping ok\n");
+    struct bringup_pings p;
+    if (bringup_run(&w->bu, &p) != BRINGUP_OK)
+        return nx_fail_bringup(w);
     if (w->o->json)
-        up_json(w, &lo, &gw);
+        up_json(w, &p.lo, &p.gw);
     else
         up_summary(w);
     return 0;

@@ -1,7 +1,9 @@
 /*
  * nx-net: the world every subcommand runs in. The virtio-net frontend on
  * the fake virtio-mmio device, a backend behind the device (nx_backend.c),
- * lo and the netstack, and the loop that polls them.
+ * lo and the netstack, set up by the bring-up module (bringup.h) on the
+ * platform nx-net gives it (its console, clock and loop), and the loop that
+ * polls them.
  *
  * Time. With the stub the clock is virtual: it starts at 0 and moves 1 ms
  * per poll, so the same command gives the same frames, the same output and
@@ -40,6 +42,11 @@ void nx_say(const struct nx_world *w, const char *fmt, ...)
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
+}
+
+int nx_fail_bringup(const struct nx_world *w)
+{
+    return nx_fail_step(w, bringup_fail_step(&w->bu), bringup_fail_reason(&w->bu));
 }
 
 int nx_fail_step(const struct nx_world *w, const char *step, const char *reason)
@@ -211,10 +218,41 @@ bool nx_run(struct nx_world *w, bool (*done)(struct nx_world *w, void *arg), voi
     return false;
 }
 
+/* --- the platform the bring-up module runs on (bringup.h) --- */
+
+static void pf_puts(void *ctx, const char *s)
+{
+    const struct nx_world *w = ctx;
+    if (!w->o->json)
+        fputs(s, stdout);
+}
+
+struct pf_wait {
+    bool (*done)(void *arg);
+    void *arg;
+};
+
+static bool pf_wait_done(struct nx_world *w, void *arg)
+{
+    (void)w;
+    const struct pf_wait *x = arg;
+    return x->done(x->arg);
+}
+
+/* nx_run with the module's done() (on the virtual clock the timeout is a
+ * count of polls: nx_run). */
+static bool pf_run_until(void *ctx, bool (*done)(void *arg), void *arg, uint32_t timeout_ms)
+{
+    struct nx_world *w = ctx;
+    struct pf_wait x = {done, arg};
+    return nx_run(w, pf_wait_done, &x, timeout_ms);
+}
+
 int nx_world_prepare(struct nx_world *w, const struct nx_opts *o)
 {
     memset(w, 0, sizeof(*w));
     w->o = o;
+    w->pf = (struct bringup_platform){pf_puts, pf_run_until, NULL, w};
     char why[320];
     if (nx_backend_open(&w->bk, o, why, sizeof(why)) != 0) {
         fprintf(stderr, "nx-net: %s\n", why);
@@ -236,30 +274,23 @@ int nx_world_prepare(struct nx_world *w, const struct nx_opts *o)
 
 static int netstack_up(struct nx_world *w)
 {
-    struct ns_config cfg;
-    ns_config_defaults(&cfg);
-    cfg.virt0 = &w->h.dev;
-    cfg.lo_slots = w->lo_slots;
-    cfg.lo_depth = LO_DEPTH_DEFAULT;
-    cfg.arp = w->arp;
-    cfg.arp_hold = w->arp_hold;
-    cfg.arp_n = NX_ARP_N;
-    cfg.dhcp = w->o->have_static ? NS_DHCP_OFF : NS_DHCP_WIRE;
-    cfg.dhcp_client.probe.enabled = w->o->probe;
-    cfg.tap = tap;
-    cfg.tap_ctx = w;
-    cfg.event = event;
-    cfg.event_ctx = w;
-    int rc = ns_init(&w->ns, &cfg);
-    if (rc != NS_OK)
-        return nx_fail_step(w, "netstack", ns_strerror(rc));
+    struct bringup_config cfg;
+    bringup_config_defaults(&cfg);
+    cfg.ns.virt0 = &w->h.dev;
+    cfg.ns.dhcp = w->o->have_static ? NS_DHCP_OFF : NS_DHCP_WIRE;
+    cfg.ns.dhcp_client.probe.enabled = w->o->probe;
+    cfg.ns.tap = tap;
+    cfg.ns.tap_ctx = w;
+    cfg.ns.event = event;
+    cfg.ns.event_ctx = w;
+    /* On the virtual clock a wait is a count of polls; on a real link DHCP
+     * gives up after NX_REAL_DHCP_MS. */
+    cfg.t.dhcp_ms = w->real ? NX_REAL_DHCP_MS : NX_STEP_LIMIT;
+    cfg.t.ping_ms = NX_STEP_LIMIT;
+    if (bringup_init(&w->bu, &w->ns, &cfg, &w->pf) != BRINGUP_OK)
+        return nx_fail_bringup(w);
     w->ns_up = true;
-    nx_say(w, "netstack: ready\n");
-    struct ns_if_info lo;
-    if (ns_if_get(&w->ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
-        return nx_fail_step(w, "netstack lo", "down");
-    nx_say(w, "netstack: lo up\n");
-    return 0;
+    return bringup_lo(&w->bu) == BRINGUP_OK ? 0 : nx_fail_bringup(w);
 }
 
 int nx_world_open(struct nx_world *w)
@@ -279,18 +310,8 @@ int nx_world_open(struct nx_world *w)
     int rc = vnet_harness_up(&w->h);
     if (rc != VNET_OK)
         return nx_fail_step(w, "virtionet", vnet_strerror(rc));
-    char mac[18];
-    nx_say(w, "virtionet: ready\n");
-    nx_say(w, "virtionet: mmio=0x%08x irq=%u mac=%s mtu=%u virtio=%s\n", NX_MMIO_BASE, NX_IRQ,
-           nx_mac_str(vnet_mac(&w->h.dev), mac), vnet_mtu(&w->h.dev),
-           vnet_version(&w->h.dev) >= 2u ? "modern" : "legacy");
+    bringup_say_device(&w->pf, &w->h.dev, NX_MMIO_BASE, NX_IRQ);
     return o->cmd->frontend_only ? 0 : netstack_up(w);
-}
-
-static bool arp_settled(struct nx_world *w, void *arg)
-{
-    (void)arg;
-    return !ns_arp_pending(&w->ns);
 }
 
 void nx_world_stop(struct nx_world *w)
@@ -298,17 +319,14 @@ void nx_world_stop(struct nx_world *w)
     if (!w->ns_up || w->o->have_static)
         return;
     w->stopping = true;
-    bool had = w->bound;
-    (void)ns_dhcp_release(&w->ns);
-    /* The RELEASE is unicast to the server: when its MAC is not cached it
-     * waits for ARP like any packet (netstack.h), arp_tries * arp_retry_ms
-     * at most. */
-    if (ns_arp_pending(&w->ns))
-        (void)nx_run(w, arp_settled, NULL, 3000);
-    if (had && w->released && !w->print_events) {
-        char a[16];
-        nx_say(w, "netstack: virt0 dhcp released addr=%s\n", nx_ip_str(w->lease.addr, a));
-    }
+    /* serve logs the RELEASED event as it comes (print_event): no line of
+     * the module's then. */
+    int rc = w->print_events ? bringup_release(&w->bu, NULL) : bringup_stop(&w->bu);
+    /* The command's result stands; a stop that could not finish (the
+     * RELEASE unresolved, a frame the device kept) is said on stderr. */
+    if (rc != BRINGUP_OK)
+        fprintf(stderr, "nx-net: the orderly stop: %s %s\n", bringup_fail_step(&w->bu),
+                bringup_fail_reason(&w->bu));
 }
 
 int nx_world_close(struct nx_world *w)
