@@ -9,7 +9,9 @@
 #                 10.0.2.3, and every ICMP echo request answered (same id, seq)
 #   wire          a real server at 10.0.2.x (QEMU's slirp, restrict=on): the
 #                 exchange leasing 10.0.2.15, no router or DNS required, echo
-#                 requests answered
+#                 requests answered, and the lease given back at the orderly
+#                 stop: a RELEASE (RFC 2131 §4.4.6) from 10.0.2.15 unicast to
+#                 the server, after the ACK
 #   lease=ADDR    a real server's lease of ADDR (dnsmasq): the exchange with
 #                 ADDR in the ACK; echo requests, if any, answered
 #   renew=ADDR    lease=ADDR, and a renewal (RFC 2131 §4.4.5): a REQUEST
@@ -88,6 +90,11 @@ host)
 wire)
     dhcp_exchange 10.0.2.15 no
     echo_pairs required
+    ack=$(ts -Y 'dhcp.option.dhcp == 5' -T fields -e frame.number | head -n1)
+    srv=$(ts -Y 'dhcp.option.dhcp == 5' -T fields -e dhcp.option.dhcp_server_id | head -n1)
+    rel=$(ts -Y "dhcp.option.dhcp == 7 && ip.src == 10.0.2.15 && dhcp.ip.client == 10.0.2.15 && ip.dst == $srv && frame.number > $ack" -T fields -e frame.number | head -n1)
+    [ -n "$rel" ] || fail "no RELEASE of 10.0.2.15 unicast to the server $srv after the ACK (frame $ack)"
+    summary+=", the RELEASE (frame $rel)"
     ;;
 lease=* | renew=*)
     addr=${mode#*=}

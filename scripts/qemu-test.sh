@@ -176,7 +176,9 @@ run_ok() {
         "SELFTEST: net lo ping ok"
         "SELFTEST: net gw ping ok"
         "$fetch_marker"
+        "netstack: virt0 dhcp released addr=10.0.2.15"
         "netstack: virt0 dhcp-stub addr=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3"
+        "netstack: virt0 dhcp released addr=10.0.2.15"
         "~SELFTEST: irq ok traps=[1-9][0-9]* wfi=[1-9][0-9]*"
         "SELFTEST: done"
     )

@@ -159,8 +159,9 @@ static int to_region(void *ctx, uint64_t off, const uint8_t *p, size_t n)
 
 /* The wait's done(): true once a datagram is in fetch_rxbuf (which holds
  * the largest, NS_DGRAM_MAX: ns_udp_recv cannot refuse it as too big). */
-static bool arrived(void)
+static bool arrived(void *arg)
 {
+    (void)arg;
     if (!x.have)
         x.have = ns_udp_recv(&x.sock, fetch_rxbuf, sizeof(fetch_rxbuf), &x.len, &x.src, &x.sport) ==
                  NS_OK;
@@ -273,7 +274,7 @@ static void report(uint64_t ticks)
 }
 
 const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_req *req,
-                      fetch_wait_fn wait)
+                      const struct bringup_platform *pf)
 {
     struct tftp_client_config cfg;
     tftp_client_config_defaults(&cfg);
@@ -311,18 +312,20 @@ const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_re
          * (on an idle host each is a wake-up of an idle CPU: 26 MiB/s
          * instead of 68, bench/README.md P7). Off by default: the image
          * waits for the network asleep in wfi. */
-        if (req->spin && !arrived()) {
+        if (req->spin && !arrived(NULL)) {
             board_irq_source(false);
-            for (unsigned i = 0; i < req->spin && !arrived(); i++)
+            for (unsigned i = 0; i < req->spin && !arrived(NULL); i++)
                 (void)ns_poll(ns, now);
             board_irq_source(true);
         }
-        if (!arrived())
-            (void)wait(arrived, tftp_client_deadline(&x.c));
+        uint64_t deadline = tftp_client_deadline(&x.c);
+        if (!arrived(NULL))
+            (void)pf->run_until(pf->ctx, arrived, NULL,
+                                deadline > now ? (uint32_t)(deadline - now) : 0u);
         /* Everything queued, before the next ACK goes out; one clock read
          * for all of it. */
         now = board_now_ms();
-        while (arrived()) {
+        while (arrived(NULL)) {
             take(now);
             if (finished()) {
                 t1 = board_ticks();

@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bringup/bringup.h"
 #include "netstack/netstack.h"
 #include "tftp/tftp.h"
 
@@ -71,18 +72,18 @@ const char *fetch_setup(const void *fdt, struct fetch_req *req);
  * that reads words). NULL or the reason. */
 const char *fetch_parse(const char *args, size_t len, uint64_t region_size, struct fetch_req *req);
 
-/* main.c's wait: polls the stack and sleeps in wfi until done() or end_ms. */
-typedef bool (*fetch_wait_fn)(bool (*done)(void), uint64_t end_ms);
-
 /*
  * The transfer, on a stack that has a lease: binds a UDP port derived from
  * virt0's MAC, reads req->name from server:69 into the region, prints the
- * rate line and the marker, and closes the port. Returns NULL, or the
- * reason it failed (tftp_strerror of the client's error, or ns_strerror
- * when the port could not be bound); fetch_print_failure has the rest.
+ * rate line and the marker, and closes the port. It waits through the
+ * image's wait loop, pf->run_until (main.c: polls the stack and sleeps in
+ * wfi until done() or the deadline), the one the bring-up module is given.
+ * Returns NULL, or the reason it failed (tftp_strerror of the client's
+ * error, or ns_strerror when the port could not be bound);
+ * fetch_print_failure has the rest.
  */
 const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_req *req,
-                      fetch_wait_fn wait);
+                      const struct bringup_platform *pf);
 
 /* The rest of the FAIL line after "SELFTEST: tftp FAIL reason=...": the
  * file, bytes received, and the server's ERROR if it sent one. */

@@ -296,6 +296,11 @@ static void put_kv(const char *k, uint64_t v)
     board_put_dec(v);
 }
 
+bool handover_asked(const void *fdt)
+{
+    return duration(fdt) != 0;
+}
+
 void handover_run(struct ns_host *ns, const void *fdt, uintptr_t base)
 {
     uint32_t ms = duration(fdt);

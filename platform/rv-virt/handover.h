@@ -7,6 +7,7 @@
 #ifndef RVNET_PLATFORM_HANDOVER_H
 #define RVNET_PLATFORM_HANDOVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "netstack/netstack.h"
@@ -25,5 +26,10 @@
  * or ends the run with SELFTEST: handover FAIL reason=....
  */
 void handover_run(struct ns_host *ns, const void *fdt, uintptr_t base);
+
+/* Whether bootargs ask for the hand-over (handover=MS, MS > 0): the image
+ * then leaves its last lease in the host for the consumer, instead of
+ * giving it back at its orderly stop. */
+bool handover_asked(const void *fdt);
 
 #endif

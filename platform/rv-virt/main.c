@@ -1,12 +1,18 @@
 /*
  * The bring-up, shared by the M-mode and the S-mode image (board.h): finds
  * the virtio-net device, brings the frontend up on QEMU's own virtio-mmio
- * device, then runs the bring-up sequence through the netstack (sequence):
- * lo up, DHCP on the wire against QEMU's slirp, a ping on lo and one of the
- * gateway (or, when the server offered no router, of the server itself),
- * the TFTP fetch bootargs ask for (fetch.h; none without tftp=), then DHCP
- * again in the in-process stub mode. It prints the same marker lines as
- * `nx-net up`, the fetch's, and then the irq marker.
+ * device, then runs the bring-up sequence of the bring-up module
+ * (bringup/bringup.h, the one nx-net runs): lo up, DHCP on the wire
+ * against QEMU's slirp, a ping on lo and one of the gateway (or, when the
+ * server offered no router, of the server itself); then the TFTP fetch
+ * bootargs ask for (fetch.h; none without tftp=), the lease given back
+ * (RELEASE) once every frame has left the device, DHCP again in the
+ * in-process stub mode, and that lease given back too (unless handover=
+ * in bootargs hands it on with the device, handover.h). It prints the
+ * same marker lines as `nx-net up`, the fetch's, and then the irq marker.
+ * The module reaches the board only through the platform given to it
+ * here: the console (board_puts), the clock (board_now_ms), the wait loop
+ * (run_until) and the interrupt mask.
  *
  * Interrupts are taken as traps. The device's PLIC source is attached to
  * this hart's context (board_irq_attach); the trap claims, calls on_irq
@@ -24,7 +30,7 @@
 #include <string.h>
 
 #include "board.h"
-#include "dhcp-stub/dhcp_server.h"
+#include "bringup/bringup.h"
 #include "fdt.h"
 #include "fetch.h"
 #include "handover.h"
@@ -38,23 +44,14 @@ int rv_main(const void *fdt);
 static uint8_t dma[64u * 1024u] __attribute__((aligned(4096)));
 static struct vnet_dev dev;
 static struct ns_host ns;
-static struct lo_slot lo_slots[LO_DEPTH_DEFAULT];
-static struct ns_arp_entry arp[4];
-static struct ns_frame arp_hold[4];
-static struct dhcp_server stub; /* the in-process stub server, for the second run */
-
-#define DHCP_TIMEOUT_MS 10000u
-#define PING_TIMEOUT_MS 5000u
-#define RX_BUDGET 64u /* ns_config's rx_budget default */
+static struct bringup bu;        /* the sequence, with lo's and the ARP cache's storage */
+static struct bringup_stub stub; /* the in-process stub server, for the second run */
 
 static struct fetch_req fetch; /* from bootargs */
 
 static struct {
-    int bound;
-    struct ns_event lease;
     int irq_attached;
-    int restarted;      /* virt0 was restarted once (poll_once) */
-    uint64_t rx_before; /* virt0 frames handled by stacks set up before this one */
+    int restarted; /* virt0 was restarted once (poll_once) */
 } st;
 
 struct slot {
@@ -125,17 +122,6 @@ static int find_net(const void *fdt, struct slot *out)
     return -1;
 }
 
-static void event(void *ctx, const struct ns_event *ev)
-{
-    (void)ctx;
-    if (ev->type == NS_EV_DHCP_BOUND || ev->type == NS_EV_DHCP_CHANGED) {
-        st.bound = 1;
-        st.lease = ev[0];
-    } else if (ev->type == NS_EV_DHCP_LOST) {
-        st.bound = 0;
-    }
-}
-
 /* From the trap, between the PLIC claim and complete: read and acknowledge,
  * nothing more (netstack.h). ns_poll in the main loop does the work. */
 static void on_irq(void *ctx)
@@ -177,9 +163,10 @@ static bool poll_once(uint64_t now)
 }
 
 /*
- * Runs the stack until done() or end_ms. Between polls the hart sleeps in
- * wfi until the next timer deadline of the stack (never later than end_ms)
- * or an interrupt. Interrupts are masked from the check to the wfi, so one
+ * Runs the stack until done(arg) or timeout_ms from now (end_ms): the
+ * bring-up module's and the fetch's wait. Between polls the hart sleeps in
+ * wfi until the next timer deadline of the stack (never later than
+ * end_ms) or an interrupt. Interrupts are masked from the check to the wfi, so one
  * that comes after ns_poll looked at the ring cannot be missed: either its
  * trap already ran (ns_irq_pending), or it is pending and wfi returns at
  * once; the unmask then lets its trap run. The clock is read once a round
@@ -187,12 +174,13 @@ static bool poll_once(uint64_t now)
  * thread): a deadline that passed meanwhile arms a timer that is pending
  * at once, and wfi returns at once.
  */
-static bool run_until(bool (*done)(void), uint64_t end_ms)
+static bool run_until(void *ctx, bool (*done)(void *arg), void *arg, uint32_t timeout_ms)
 {
-    for (;;) {
-        uint64_t now = board_now_ms();
+    (void)ctx;
+    uint64_t now = board_now_ms(), end_ms = now + timeout_ms;
+    for (;; now = board_now_ms()) {
         bool more = poll_once(now);
-        if (done())
+        if (done(arg))
             return true;
         if (now >= end_ms)
             return false;
@@ -208,143 +196,51 @@ static bool run_until(bool (*done)(void), uint64_t end_ms)
     }
 }
 
-static unsigned prefix_len(uint32_t mask)
+static void img_puts(void *ctx, const char *s)
 {
-    unsigned n = 0;
-    while (n < 32u && (mask & (0x80000000u >> n)))
-        n++;
-    return n;
+    (void)ctx;
+    board_puts(s);
 }
 
-static void put_ip_or_none(uint32_t ip, int have)
+/* The trap calls ns_irq(&ns): not while the module sets ns up. What the
+ * device raises meanwhile stays pending and traps after the unmask. */
+static void img_irq_mask(void *ctx, bool masked)
 {
-    if (have && ip)
-        board_put_ip(ip);
+    (void)ctx;
+    if (masked)
+        board_irq_mask();
     else
-        board_puts("none");
+        board_irq_unmask();
 }
 
-static void stack_up(enum ns_dhcp_mode mode)
-{
-    struct ns_config cfg;
-    ns_config_defaults(&cfg);
-    cfg.virt0 = &dev;
-    cfg.lo_slots = lo_slots;
-    cfg.lo_depth = LO_DEPTH_DEFAULT;
-    cfg.arp = arp;
-    cfg.arp_hold = arp_hold;
-    cfg.arp_n = 4;
-    cfg.dhcp = mode;
-    if (mode == NS_DHCP_STUB) {
-        struct dhcp_server_config sc;
-        dhcp_server_config_defaults(&sc);
-        if (dhcp_server_init(&stub, &sc) != DHCP_OK)
-            fail("netstack", "stub-server");
-        cfg.stub = &stub;
-        cfg.stub_input = dhcp_server_input;
-    }
-    cfg.event = event;
-    cfg.rx_budget = RX_BUDGET;
-    st.bound = 0;
-    /* The trap calls ns_irq(&ns): not while ns is being set up. What the
-     * device raises meanwhile stays pending and traps after the unmask. */
-    board_irq_mask();
-    struct ns_counters c;
-    ns_counters(&ns, &c);
-    st.rx_before += c.rx_frames[NS_IF_VIRT0];
-    int rc = ns_init(&ns, &cfg);
-    board_irq_unmask();
-    if (rc != NS_OK)
-        fail("netstack", ns_strerror(rc));
-}
+/* The image as the bring-up module's platform (bringup.h); the fetch
+ * waits through it too. */
+static const struct bringup_platform platform = {img_puts, run_until, img_irq_mask, NULL};
 
-static bool lease_done(void)
+/* A step of the module failed: its FAIL line. */
+static void check(int rc)
 {
-    return st.bound != 0;
-}
-
-static void dhcp_wait(const char *label)
-{
-    if (!run_until(lease_done, board_now_ms() + DHCP_TIMEOUT_MS))
-        fail(label, "no-lease");
-    const struct ns_event *l = &st.lease;
-    board_puts(label);
-    board_puts(" addr=");
-    board_put_ip(l->addr);
-    board_puts("/");
-    board_put_dec(prefix_len(l->mask));
-    board_puts(" gw=");
-    put_ip_or_none(l->gw, l->have & NS_HAVE_ROUTER);
-    board_puts(" dns=");
-    put_ip_or_none(l->dns, l->have & NS_HAVE_DNS);
-    board_puts("\n");
-}
-
-static bool ping_done(void)
-{
-    struct ns_ping_result r;
-    ns_ping_get(&ns, &r);
-    return r.done;
-}
-
-static void ping(uint32_t dst, const char *step)
-{
-    struct ns_ping_params p = {dst, 0x7276, 3, 56, 10, 1000};
-    struct ns_ping_result r;
-    int rc = ns_ping_start(&ns, &p);
-    if (rc != NS_OK)
-        fail(step, ns_strerror(rc));
-    (void)run_until(ping_done, board_now_ms() + PING_TIMEOUT_MS);
-    ns_ping_get(&ns, &r);
-    ns_ping_stop(&ns);
-    if (r.received != r.sent || r.sent != p.count)
-        fail(step, "no-reply");
-    board_puts("SELFTEST: ");
-    board_puts(step);
-    board_puts(" ok\n");
+    if (rc != BRINGUP_OK)
+        fail(bringup_fail_step(&bu), bringup_fail_reason(&bu));
 }
 
 /*
- * The bring-up sequence proper, on a stack already up in wire mode with its
- * interrupt attached: lo, DHCP against whatever server is on the link, a
- * ping on lo and one of the gateway, then DHCP again against the in-process
- * stub, with the fetch between the two. It reaches the board only through
- * the console (board_put*), the clock (board_now_ms, board_ticks) and
- * run_until, so it can move out of this image as it is. Returns the clock (board_ticks) at the wire
- * lease.
+ * After the module's sequence, on the wire lease: the file bootargs ask
+ * for, from the DHCP server (slirp's TFTP server is the same 10.0.2.2),
+ * on this stack while the lease holds.
  */
-static uint64_t sequence(void)
+static void fetch_step(void)
 {
-    board_puts("netstack: ready\n");
-    struct ns_if_info lo;
-    if (ns_if_get(&ns, NS_IF_LO, &lo) != NS_OK || !lo.up)
-        fail("netstack lo", "down");
-    board_puts("netstack: lo up\n");
-    dhcp_wait("netstack: virt0 dhcp");
-    uint64_t t_lease = board_ticks();
-    ping(0x7f000001u, "net lo ping");
-    /* The gateway; slirp under restrict=on offers no router, so then the
-     * DHCP server's own address (10.0.2.2), which slirp answers. */
-    uint32_t gw = (st.lease.have & NS_HAVE_ROUTER) ? st.lease.gw : st.lease.server;
-    ping(gw, "net gw ping");
-
-    /* The file bootargs ask for, from the DHCP server (slirp's TFTP server
-     * is the same 10.0.2.2), on this stack while the lease holds. */
-    if (fetch.want) {
-        const char *why = fetch_run(&ns, st.lease.server, &fetch, run_until);
-        if (why) {
-            fail_begin("tftp", why);
-            fetch_print_failure();
-            fail_end();
-        }
-    } else {
+    if (!fetch.want) {
         board_puts("tftp: nothing to fetch (no tftp= in bootargs)\n");
+        return;
     }
-
-    /* The in-process stub: frames never leave the host struct. */
-    stack_up(NS_DHCP_STUB);
-    dhcp_wait("netstack: virt0 dhcp-stub");
-    return t_lease;
+    const char *why = fetch_run(&ns, ns_dhcp_lease(&ns)->server_id, &fetch, &platform);
+    if (why) {
+        fail_begin("tftp", why);
+        fetch_print_failure();
+        fail_end();
+    }
 }
 
 struct irq_snap {
@@ -357,15 +253,13 @@ struct irq_snap {
 static void irq_snapshot(struct irq_snap *s)
 {
     struct vnet_counters c;
-    struct ns_counters n;
     board_irq_mask(); /* one consistent picture: no trap in between */
     board_irq_stats(&s->b);
     vnet_counters(&dev, &c);
-    ns_counters(&ns, &n);
+    s->handled = bringup_virt0_rx(&bu);
     board_irq_unmask();
     s->ns_irq_calls = c.irqs + c.irqs_spurious;
     s->dev_rx = c.rx_frames;
-    s->handled = st.rx_before + n.rx_frames[NS_IF_VIRT0];
 }
 
 static void irq_print(const struct irq_snap *s)
@@ -452,28 +346,34 @@ int rv_main(const void *fdt)
     int rc = vnet_init(&dev, &ops, &cfg, dma, sizeof(dma));
     if (rc != VNET_OK)
         fail("virtionet", vnet_strerror(rc));
-    board_puts("virtionet: ready\n");
-    board_puts("virtionet: mmio=0x");
-    board_put_hex(s.base, 8);
-    board_puts(" irq=");
-    board_put_dec(s.irq);
-    board_puts(" mac=");
-    board_put_mac(vnet_mac(&dev));
-    board_puts(" mtu=");
-    board_put_dec(vnet_mtu(&dev));
-    board_puts(" virtio=");
-    board_puts(vnet_version(&dev) >= 2u ? "modern" : "legacy");
-    board_puts("\n");
+    bringup_say_device(&platform, &dev, s.base, s.irq);
     board_puts("virtionet: found by ");
     board_puts(s.how);
     board_puts("\n");
 
     /* The stack first, then its interrupt: the trap calls into it. */
-    stack_up(NS_DHCP_WIRE);
+    struct bringup_config bcfg;
+    bringup_config_defaults(&bcfg);
+    bcfg.ns.virt0 = &dev;
+    check(bringup_init(&bu, &ns, &bcfg, &platform));
     if (board_irq_attach(s.irq, on_irq, &ns) != 0)
         fail("irq", "attach");
     st.irq_attached = 1;
-    uint64_t t_lease = sequence();
+    check(bringup_lo(&bu));
+    check(bringup_dhcp(&bu));
+    uint64_t t_lease = board_ticks();
+    check(bringup_pings(&bu, NULL));
+    fetch_step();
+    /* The orderly stop of the wire host: its lease back to slirp (RFC 2131
+     * §4.4.6), and every frame sent (the RELEASE, the fetch's last ACK)
+     * out of the device's hands before the counts below are printed and
+     * compared with the wire (scripts/qemu-test.sh). */
+    check(bringup_stop(&bu));
+    check(bringup_stub_dhcp(&bu, &bcfg, &stub));
+    /* The stub's lease back too (it stays in the host), unless the
+     * hand-over takes it with the device. */
+    if (!handover_asked(fdt))
+        check(bringup_stop(&bu));
 
     struct vnet_counters c;
     vnet_counters(&dev, &c);
