@@ -86,8 +86,9 @@ image=$rv/platform/rv-virt/rvnet-rv-virt.elf
 
 # The bench-only size images (bench/size/size_main.c), linked exactly as the
 # M-mode rv-virt image is (same flags, link script and board files, read from
-# platform/rv-virt) but with a main that runs only DHCP on the wire.
-libs=(netstack loopback dhcp_stub netproto virtio_net)
+# platform/rv-virt) but with a main that runs only the bring-up module's
+# first steps: the netstack up and DHCP on the wire.
+libs=(bringup netstack loopback dhcp_stub netproto virtio_net)
 lib_dir() { case $1 in dhcp_stub) echo dhcp-stub ;; virtio_net) echo virtio-net ;; *) echo "$1" ;; esac; }
 archives=()
 includes=(-Iplatform/rv-virt)
@@ -184,7 +185,7 @@ for l in "${libs[@]}"; do
     total_lib_text=$((total_lib_text + t))
     row P2 "$(lib_dir "$l") archive: text+rodata / data+bss, B" "$t / $((d + b))" "-" "-" "-" "-"
 done
-row P2 "all five archives together, before linking: text+rodata, B" "$total_lib_text" "-" "-" "-" "-"
+row P2 "all ${#libs[@]} archives together, before linking: text+rodata, B" "$total_lib_text" "-" "-" "-" "-"
 # Linked images: .text + .rodata from the section table (gc-sectioned).
 img_ro() { riscv64-unknown-elf-size -A "$1" | awk '$1 == ".text" || $1 ~ /^\.s?rodata/ { s += $2 } END { print s + 0 }'; }
 lwip_text=$(size -A /usr/lib/x86_64-linux-gnu/liblwip.so.0 | awk '$1 == ".text" { print $2 }')
@@ -218,13 +219,21 @@ done
 # TX frame (NS_FRAME_MAX bytes inside struct ns_host), and in the rv-virt
 # image the fetch's UDP queue and receive buffer (platform/rv-virt/fetch.c).
 say "P3: static RAM"
+# The packet buffers inside the bring-up module's struct bringup (lo's
+# slots, the ARP hold frames): BRINGUP_BUFFER_BYTES, as the cross compiler
+# sizes it, read back from an object that holds that many bytes.
+printf '#include "bringup/bringup.h"\nconst unsigned char bu_buffers[BRINGUP_BUFFER_BYTES] = {1};\n' |
+    riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -x c -c - -o "$sizedir/bu_buffers.o" ||
+    die "BRINGUP_BUFFER_BYTES"
+bu_pkt=$(riscv64-unknown-elf-nm -S -t d "$sizedir/bu_buffers.o" | awk '$4 == "bu_buffers" { print $2 + 0 }')
 ram_split() { # image: prints total packet other
-    riscv64-unknown-elf-nm -S -t d "$1" | awk '
+    riscv64-unknown-elf-nm -S -t d "$1" | awk -v bu_pkt="$bu_pkt" '
         NF == 4 && $3 ~ /^[bBdDsSgGvV]$/ {
             sz = $2 + 0; total += sz
-            if ($4 == "dma" || $4 == "lo_slots" || $4 == "arp_hold") pkt += sz
+            if ($4 == "dma") pkt += sz
             if ($4 == "fetch_slots" || $4 == "fetch_rxbuf") pkt += sz
             if ($4 == "ns") pkt += 1514
+            if ($4 == "bu") pkt += bu_pkt
         }
         END { print total, pkt, total - pkt }'
 }
