@@ -1,5 +1,5 @@
 /*
- * TFTP client timelines in the style of ../shared/STYLE.md: each step is a
+ * TFTP client timelines, the form of every timeline test here: each step is a
  * time, the datagram that arrives (if any), and the exact bytes and port
  * the client must send, retransmissions included. Polls one millisecond
  * before each timer must send nothing, so every time is asserted exactly.

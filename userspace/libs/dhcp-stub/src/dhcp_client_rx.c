@@ -259,8 +259,8 @@ static int client_input(struct dhcp_client *c, uint64_t now_ms, const uint8_t *m
     return DHCP_OK;
 }
 
-/* One drop, counted under its reason (DESIGN.md: a dropped frame increments
- * a named counter). */
+/* One drop, counted under its reason (docs/architecture.md, the error
+ * model: a dropped frame increments a named counter). */
 static void count_rx(struct dhcp_client *c, int rc)
 {
     struct dhcp_client_stats *st = &c->stats;

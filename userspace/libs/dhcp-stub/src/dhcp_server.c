@@ -363,7 +363,8 @@ int dhcp_server_input(struct dhcp_server *s, uint64_t now_ms, const uint8_t *msg
     if (s == NULL || msg == NULL || tx == NULL || tx->buf == NULL)
         return DHCP_ERR_INVAL;
     int rc = server_input(s, now_ms, msg, len, tx);
-    /* DESIGN.md: a dropped message increments a named counter. */
+    /* A dropped message increments a named counter (docs/architecture.md,
+     * the error model). */
     if (rc == DHCP_SERVER_ERR_OP || rc == DHCP_SERVER_ERR_TYPE || rc == DHCP_SERVER_ERR_REQUEST)
         s->stats.rejected++;
     else if (rc != DHCP_OK && rc != DHCP_ERR_NOSPACE && rc != DHCP_ERR_INVAL)
