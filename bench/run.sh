@@ -9,6 +9,8 @@
 #                       bench/README.md, between its results markers
 #   QEMU_RUNS=N      boots per QEMU measurement, median taken (default 5)
 #   QEMU_TIMEOUT=N   hard limit in seconds per boot (default 30)
+#   BENCH_ONLY=P1P2  run only P1 and P2 (no QEMU, about a minute), print
+#                    their rows and stop; no JSON, README untouched
 #
 # It installs what it lacks (scripts/deps.sh bench: liblwip-dev, u-boot-qemu,
 # valgrind, QEMU, the riscv64 toolchain and picolibc; python3 for P7's
@@ -212,6 +214,12 @@ for f in "$image" "$sizedir/size-nostub.elf"; do
         riscv64-unknown-elf-nm -S --size-sort -t d "$f" | awk '$3 ~ /^[tTrR]$/'
     } >"$out/profiles/$(basename "$f" .elf).nm.txt"
 done
+
+if [ "${BENCH_ONLY:-}" = P1P2 ]; then
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$rows"
+    say "BENCH_ONLY=P1P2: profiles in $out/profiles (netstack.callgrind.txt, size-nostub.per-object.txt)"
+    exit 0
+fi
 
 # --- P3: static RAM ------------------------------------------------------------
 # Every data/bss symbol of the image with its size; the packet buffers are the
