@@ -3,7 +3,8 @@
  * queue and an impossible length each refuse, count and lose nothing
  * already queued, the budget bounds a poll, a send from inside the
  * callback is delivered in the same poll without overwriting the frame
- * being handed out, and the ring wraps.
+ * being handed out, the ring wraps, and each frame's mark comes back with
+ * it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +163,60 @@ static void test_budget(void **state)
 /* The callback sends (an echo reply would): delivered in the same poll, and
  * with the queue full the sent frame is refused rather than overwriting the
  * one being handed out. */
+struct marks {
+    struct lo_dev *lo;
+    unsigned n;
+    bool seen[8];
+};
+
+static void mark_fn(void *ctx, const uint8_t *f, size_t len)
+{
+    struct marks *m = ctx;
+    (void)f;
+    (void)len;
+    if (m->n < 8)
+        m->seen[m->n] = lo_rx_marked(m->lo);
+    m->n++;
+}
+
+/* Each frame's mark comes back with it, in order, through the wrap; lo_send
+ * sends unmarked; the mark does not leak into the length; outside the
+ * callback there is no frame out, so no mark. */
+static void test_marks(void **state)
+{
+    (void)state;
+    struct lo_slot slots[3];
+    struct lo_dev lo;
+    uint8_t b[LO_FRAME_MAX];
+    struct rec r = {0};
+    assert_int_equal(lo_init(&lo, slots, 3), LO_OK);
+    assert_int_equal(lo_send(&lo, b, fill(b, 1)), LO_OK);
+    assert_int_equal(lo_poll(&lo, 8, rec_fn, &r, NULL), LO_OK); /* head moves to 1 */
+    static const bool want[] = {true, false, true, true, false};
+    struct marks m = {&lo, 0, {false}};
+    for (unsigned round = 0; round < 2; round++) {
+        unsigned first = round * 3u, cnt = round == 0 ? 3u : 2u;
+        for (unsigned i = 0; i < cnt; i++)
+            assert_int_equal(want[first + i] ? lo_send_marked(&lo, b, fill(b, i), true)
+                                             : lo_send(&lo, b, fill(b, i)),
+                             LO_OK);
+        assert_true(lo_pending(&lo) == 0 || !lo_rx_marked(&lo));
+        assert_int_equal(lo_poll(&lo, 8, mark_fn, &m, NULL), LO_OK);
+    }
+    assert_int_equal(m.n, 5);
+    for (unsigned i = 0; i < 5; i++)
+        assert_int_equal(m.seen[i], want[i]);
+    /* Marked or not, the length handed out is the one sent. */
+    r.n = 0;
+    assert_int_equal(lo_send_marked(&lo, b, fill(b, 7), true), LO_OK);
+    assert_false(lo_rx_marked(&lo));
+    assert_int_equal(lo_poll(&lo, 8, rec_fn, &r, NULL), LO_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.len[0], fill(b, 7));
+    assert_int_equal(r.bad, 0);
+    assert_false(lo_rx_marked(NULL));
+}
+
 static void test_send_from_callback(void **state)
 {
     (void)state;
@@ -204,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_bad_lengths_and_args),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_send_from_callback),
+        cmocka_unit_test(test_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

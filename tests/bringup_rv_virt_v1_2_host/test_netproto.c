@@ -455,6 +455,44 @@ static void test_icmp_echo(void **state)
     assert_int_equal(np_icmp_build(m, 15, &h, 8, &len), NP_ERR_NOSPACE);
 }
 
+/* NP_PARSE_CSUM_OK skips the checksum and nothing else: each parser takes a
+ * bad checksum with the flag and refuses it without, and refuses a length
+ * error either way. */
+static void test_parse_csum_ok_skips_only_the_checksum(void **state)
+{
+    (void)state;
+    uint8_t pkt[20 + 8 + 4];
+    memset(pkt, 0, sizeof pkt);
+    struct np_ipv4 h = {.ttl = 64, .proto = NP_IP_PROTO_UDP, .src = 1, .dst = 2};
+    struct np_udp uh = {.src_port = 9, .dst_port = 7};
+    struct np_icmp ih = {NP_ICMP_ECHO_REQUEST, 0, 1, 2, NULL, 0};
+    size_t n, m;
+    memcpy(pkt + 28, "abcd", 4);
+    assert_int_equal(np_udp_build(pkt + 20, 12, &uh, 1, 2, 4, &n), NP_OK);
+    assert_int_equal(np_ipv4_build(pkt, sizeof pkt, &h, n, &m), NP_OK);
+    pkt[10] ^= 0x01; /* IPv4 header checksum */
+    pkt[26] ^= 0x01; /* UDP checksum */
+    struct np_ipv4 ip;
+    struct np_udp u;
+    struct np_icmp ic;
+    assert_int_equal(np_ipv4_parse(pkt, m, &ip), NP_ERR_IP_CHECKSUM);
+    assert_int_equal(np_ipv4_parse_ex(pkt, m, 0, &ip), NP_ERR_IP_CHECKSUM);
+    assert_int_equal(np_ipv4_parse_ex(pkt, m, NP_PARSE_CSUM_OK, &ip), NP_OK);
+    assert_int_equal(ip.payload_len, 12);
+    assert_int_equal(np_ipv4_parse_ex(pkt, 19, NP_PARSE_CSUM_OK, &ip), NP_ERR_IP_SHORT);
+    assert_int_equal(np_udp_parse(pkt + 20, 12, 1, 2, &u), NP_ERR_UDP_CHECKSUM);
+    assert_int_equal(np_udp_parse_ex(pkt + 20, 12, 1, 2, NP_PARSE_CSUM_OK, &u), NP_OK);
+    assert_true(u.has_checksum);
+    assert_int_equal(u.payload_len, 4);
+    assert_int_equal(np_udp_parse_ex(pkt + 20, 11, 1, 2, NP_PARSE_CSUM_OK, &u), NP_ERR_UDP_LEN);
+    assert_int_equal(np_icmp_build(pkt, sizeof pkt, &ih, 4, &n), NP_OK);
+    pkt[3] ^= 0x01;
+    assert_int_equal(np_icmp_parse(pkt, n, &ic), NP_ERR_ICMP_CHECKSUM);
+    assert_int_equal(np_icmp_parse_ex(pkt, n, NP_PARSE_CSUM_OK, &ic), NP_OK);
+    assert_int_equal(ic.seq, 2);
+    assert_int_equal(np_icmp_parse_ex(pkt, 7, NP_PARSE_CSUM_OK, &ic), NP_ERR_ICMP_SHORT);
+}
+
 static void test_udp_frame_roundtrip_and_proto(void **state)
 {
     (void)state;
@@ -556,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_icmp_echo),
         cmocka_unit_test(test_icmp_echo_reply_incremental),
         cmocka_unit_test(test_udp_frame_roundtrip_and_proto),
+        cmocka_unit_test(test_parse_csum_ok_skips_only_the_checksum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

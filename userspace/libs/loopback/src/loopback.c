@@ -24,6 +24,11 @@ static unsigned wrap(const struct lo_dev *lo, unsigned i)
 
 int lo_send(struct lo_dev *lo, const void *frame, size_t len)
 {
+    return lo_send_marked(lo, frame, len, false);
+}
+
+int lo_send_marked(struct lo_dev *lo, const void *frame, size_t len, bool mark)
+{
     if (!lo || !lo->slots || (!frame && len != 0))
         return LO_ERR_INVAL;
     if (len == 0 || len > LO_FRAME_MAX) {
@@ -36,7 +41,7 @@ int lo_send(struct lo_dev *lo, const void *frame, size_t len)
     }
     struct lo_slot *s = &lo->slots[wrap(lo, lo->head + lo->count)];
     memcpy(s->data, frame, len);
-    s->len = (uint16_t)len;
+    s->len = (uint16_t)(len | (mark ? LO_MARK : 0u));
     lo->count++;
     lo->cnt.tx_frames++;
     lo->cnt.tx_bytes += len;
@@ -52,9 +57,12 @@ int lo_poll(struct lo_dev *lo, unsigned budget, lo_rx_fn fn, void *ctx, unsigned
     unsigned n = 0;
     while (n < budget && lo->count > 0) {
         const struct lo_slot *s = &lo->slots[lo->head];
+        size_t len = s->len & ~LO_MARK;
         lo->cnt.rx_frames++;
-        lo->cnt.rx_bytes += s->len;
-        fn(ctx, s->data, s->len);
+        lo->cnt.rx_bytes += len;
+        lo->in_rx = true;
+        fn(ctx, s->data, len);
+        lo->in_rx = false;
         /* Only now is the slot free: fn may have queued behind it. */
         lo->head = wrap(lo, lo->head + 1u);
         lo->count--;
@@ -63,6 +71,12 @@ int lo_poll(struct lo_dev *lo, unsigned budget, lo_rx_fn fn, void *ctx, unsigned
     if (delivered)
         *delivered = n;
     return LO_OK;
+}
+
+bool lo_rx_marked(const struct lo_dev *lo)
+{
+    /* During fn the frame handed out is the one at head. */
+    return lo && lo->in_rx && (lo->slots[lo->head].len & LO_MARK) != 0;
 }
 
 unsigned lo_pending(const struct lo_dev *lo)

@@ -21,6 +21,12 @@ static uint32_t pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len)
 int np_udp_parse(const uint8_t *seg, size_t len, uint32_t src_ip, uint32_t dst_ip,
                  struct np_udp *out)
 {
+    return np_udp_parse_ex(seg, len, src_ip, dst_ip, 0, out);
+}
+
+int np_udp_parse_ex(const uint8_t *seg, size_t len, uint32_t src_ip, uint32_t dst_ip,
+                    unsigned flags, struct np_udp *out)
+{
     if (seg == NULL || out == NULL)
         return NP_ERR_INVAL;
     if (len < NP_UDP_HLEN)
@@ -31,7 +37,7 @@ int np_udp_parse(const uint8_t *seg, size_t len, uint32_t src_ip, uint32_t dst_i
     uint16_t csum = np_get16(seg + 6);
     /* RFC 768: "An all zero transmitted checksum value means that the
      * transmitter generated no checksum". */
-    if (csum != 0) {
+    if (csum != 0 && !(flags & NP_PARSE_CSUM_OK)) {
         uint32_t sum = pseudo_sum(src_ip, dst_ip, (uint16_t)ulen);
         if (np_csum_finish(np_csum_add(sum, seg, ulen)) != 0)
             return NP_ERR_UDP_CHECKSUM;

@@ -29,7 +29,7 @@ static int arp_send(struct ns_host *ns, uint16_t op, const uint8_t *dst_mac, con
     if (np_arp_build(frame + NP_ETH_HLEN, sizeof(frame) - NP_ETH_HLEN, &a, &n) != NP_OK ||
         np_eth_build(frame, sizeof(frame), &e, n, &n) != NP_OK)
         return NS_ERR_INVAL; /* cannot happen: the sizes are constants */
-    int rc = ns_if_output(ns, NS_IF_VIRT0, frame, n);
+    int rc = ns_if_output(ns, NS_IF_VIRT0, frame, n, false);
     if (rc == NS_OK) {
         if (op == NP_ARP_REQUEST)
             ns->cnt.arp_req_out++;
@@ -100,7 +100,7 @@ static void resolved(struct ns_host *ns, struct ns_arp_entry *e, const uint8_t *
     struct ns_frame *h = hold_of(ns, e);
     if (h && h->len != 0) {
         memcpy(h->data, mac, 6);
-        (void)ns_if_output(ns, NS_IF_VIRT0, h->data, h->len);
+        (void)ns_if_output(ns, NS_IF_VIRT0, h->data, h->len, false);
         h->len = 0;
     }
 }
@@ -114,12 +114,12 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
         return rc;
     if (next_hop == NP_IPV4_BROADCAST) {
         memcpy(frame, bcast_mac, 6);
-        return ns_if_output(ns, NS_IF_VIRT0, frame, len);
+        return ns_if_output(ns, NS_IF_VIRT0, frame, len, false);
     }
     struct ns_arp_entry *e = find(ns, next_hop);
     if (e && e->state == NS_ARP_RESOLVED) {
         memcpy(frame, e->mac, 6);
-        return ns_if_output(ns, NS_IF_VIRT0, frame, len);
+        return ns_if_output(ns, NS_IF_VIRT0, frame, len, false);
     }
     bool fresh = false;
     if (!e) {

@@ -54,21 +54,21 @@ int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len)
 {
     if (!ns || !ns->lo.slots || !frame)
         return NS_ERR_INVAL;
-    return ns_if_output(ns, NS_IF_LO, frame, len);
+    return ns_if_output(ns, NS_IF_LO, frame, len, false);
 }
 
 static void rx_virt0(void *ctx, const uint8_t *frame, size_t len)
 {
     struct ns_host *ns = ctx;
     ns_link_seen(ns, NS_IF_VIRT0, frame, len);
-    ns_frame_input(ns, NS_IF_VIRT0, frame, len);
+    ns_frame_input(ns, NS_IF_VIRT0, frame, len, false);
 }
 
 static void rx_lo(void *ctx, const uint8_t *frame, size_t len)
 {
     struct ns_host *ns = ctx;
     ns_link_seen(ns, NS_IF_LO, frame, len);
-    ns_frame_input(ns, NS_IF_LO, frame, len);
+    ns_frame_input(ns, NS_IF_LO, frame, len, lo_rx_marked(&ns->lo));
 }
 
 int ns_poll(struct ns_host *ns, uint64_t now_ms)

@@ -92,7 +92,7 @@ static int send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
         if (dhcp_tx_frame(tx, ns->ifs[NS_IF_VIRT0].mac, NULL, ns->tx, sizeof(ns->tx), &n) !=
             DHCP_OK)
             return NS_ERR_INVAL; /* cannot happen: the client wrote 28 bytes */
-        int rc = ns_if_output(ns, NS_IF_VIRT0, ns->tx, n);
+        int rc = ns_if_output(ns, NS_IF_VIRT0, ns->tx, n, false);
         if (rc == NS_OK)
             ns->cnt.arp_probe_out++;
         return rc;
@@ -103,7 +103,7 @@ static int send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
     size_t n;
     if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, tx->src_ip, dst, tx->len, &n) != NP_OK)
         return NS_ERR_INVAL; /* cannot happen: at most DHCP_MSG_BUILD_MAX bytes, which fit */
-    int rc = ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n);
+    int rc = ns_ip_output(ns, NP_IP_PROTO_UDP, tx->src_ip, dst, n, true);
     if (rc == NS_OK)
         ns->cnt.dhcp_out++;
     return rc;

@@ -50,7 +50,11 @@ static inline void ns_emit(struct ns_host *ns, const struct ns_event *ev)
 /* Only public calls (netstack.h). */
 
 /* === Floor 2: ns_ip.c (Ethernet and IPv4 input, ICMP echo) ============ */
-void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
+/* csum_ok: the frame came off lo marked as built by this host, so its
+ * checksums are not summed again (docs/netstack.md, "Checksums on lo"); every other check is
+ * made. */
+void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len,
+                    bool csum_ok);
 
 /* === Floor 3: ns_sock.c ns_dhcp.c ns_ping.c (the protocols) =========== */
 /* ns_sock.c */
@@ -73,7 +77,11 @@ void ns_ping_input(struct ns_host *ns, const struct np_ipv4 *ip, const struct np
 uint64_t ns_ping_deadline(const struct ns_host *ns);
 
 /* === Floor 4: ns_ip_out.c (IPv4 output and its routing) =============== */
-int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen);
+/* l4_ok: the stack itself computed the payload's checksum (ping, echo
+ * replies, UDP; not a raw socket's bytes), so on lo the frame is marked as
+ * needing no checksum check. */
+int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen,
+                 bool l4_ok);
 /* The largest IP payload a packet to dst carries: its interface's MTU less
  * the IPv4 header (lo for 127/8 and our own address, else virt0). */
 size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst);
@@ -102,8 +110,11 @@ int ns_link_flush(struct ns_host *ns);
 /* Whether virt0 can take a frame now: NS_OK, or the reason it cannot,
  * counted (if_down, tx_no_device, tx_dev_refused). */
 int ns_link_ready(struct ns_host *ns);
-/* Puts one whole frame on an interface. */
-int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len);
+/* Puts one whole frame on an interface. built: on lo, mark the frame as
+ * built by this host with every checksum right (ns_ip_output's, not
+ * ns_lo_inject's); ignored on virt0. */
+int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len,
+                 bool built);
 /* The IP packet size the interface carries: NS_MTU, or virt0's frontend's
  * MTU when that is smaller. */
 unsigned ns_if_mtu(const struct ns_host *ns, enum ns_ifid ifid);

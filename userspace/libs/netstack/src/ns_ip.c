@@ -19,10 +19,10 @@ static bool ours(const struct ns_host *ns, enum ns_ifid ifid, uint32_t dst)
     return (v->addr != 0 && dst == v->addr) || ns_is_bcast(ns, dst);
 }
 
-static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip)
+static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip, unsigned flags)
 {
     struct np_icmp m;
-    if (np_icmp_parse(ip->payload, ip->payload_len, &m) != NP_OK) {
+    if (np_icmp_parse_ex(ip->payload, ip->payload_len, flags, &m) != NP_OK) {
         ns->cnt.icmp_bad++;
         return;
     }
@@ -51,14 +51,15 @@ static void icmp_input(struct ns_host *ns, const struct np_ipv4 *ip)
     memcpy(msg, ip->payload, ip->payload_len);
     if (np_icmp_echo_reply(msg, ip->payload_len) != NP_OK)
         return; /* cannot happen: the request parsed, so it has its 8-byte header */
-    if (ns_ip_output(ns, NP_IP_PROTO_ICMP, ip->dst, ip->src, ip->payload_len) == NS_OK)
+    if (ns_ip_output(ns, NP_IP_PROTO_ICMP, ip->dst, ip->src, ip->payload_len, true) == NS_OK)
         ns->cnt.icmp_echo_out++;
 }
 
-static void ip_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *pkt, size_t len)
+static void ip_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *pkt, size_t len,
+                     unsigned flags)
 {
     struct np_ipv4 ip;
-    int rc = np_ipv4_parse(pkt, len, &ip);
+    int rc = np_ipv4_parse_ex(pkt, len, flags, &ip);
     if (rc == NP_ERR_IP_CHECKSUM) {
         ns->cnt.ip_bad_checksum++;
         return;
@@ -74,7 +75,7 @@ static void ip_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *pkt, 
     struct np_udp u;
     bool udp_ok = false;
     if (ip.proto == NP_IP_PROTO_UDP) {
-        if (np_udp_parse(ip.payload, ip.payload_len, ip.src, ip.dst, &u) != NP_OK) {
+        if (np_udp_parse_ex(ip.payload, ip.payload_len, ip.src, ip.dst, flags, &u) != NP_OK) {
             ns->cnt.udp_bad++;
             return;
         }
@@ -98,7 +99,7 @@ static void ip_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *pkt, 
     }
     bool heard = ns_raw_deliver(ns, &ip);
     if (ip.proto == NP_IP_PROTO_ICMP)
-        icmp_input(ns, &ip);
+        icmp_input(ns, &ip, flags);
     else if (udp_ok)
         ns_udp_deliver(ns, &ip, &u);
     else if (!heard)
@@ -118,7 +119,8 @@ static void arp_input(struct ns_host *ns, const uint8_t *pkt, size_t len)
     ns_arp_input(ns, &a);
 }
 
-void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len,
+                    bool csum_ok)
 {
     const struct ns_iface *i = &ns->ifs[ifid];
     struct np_eth e;
@@ -136,7 +138,7 @@ void ns_frame_input(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame,
         return;
     }
     if (e.type == NP_ETHERTYPE_IPV4)
-        ip_input(ns, ifid, e.payload, e.payload_len);
+        ip_input(ns, ifid, e.payload, e.payload_len, csum_ok ? NP_PARSE_CSUM_OK : 0u);
     else if (e.type == NP_ETHERTYPE_ARP && ifid == NS_IF_VIRT0)
         arp_input(ns, e.payload, e.payload_len);
     else

@@ -28,7 +28,8 @@ size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst)
  * (DHCP needs it); the local subnet is reached directly, the rest through
  * the gateway.
  */
-int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen)
+int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, size_t plen,
+                 bool l4_ok)
 {
     const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
     enum ns_ifid ifid = NS_IF_VIRT0;
@@ -76,6 +77,6 @@ int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, 
         return NS_ERR_TOO_BIG;
     }
     if (ifid == NS_IF_LO)
-        return ns_if_output(ns, NS_IF_LO, ns->tx, n);
+        return ns_if_output(ns, NS_IF_LO, ns->tx, n, l4_ok);
     return ns_arp_output(ns, hop, ns->tx, n);
 }

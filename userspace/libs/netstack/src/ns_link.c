@@ -121,9 +121,9 @@ static int virt0_output(struct ns_host *ns, struct vnet_dev *dev, const uint8_t 
     return NS_OK;
 }
 
-static int lo_output(struct ns_host *ns, const uint8_t *frame, size_t len)
+static int lo_output(struct ns_host *ns, const uint8_t *frame, size_t len, bool built)
 {
-    int rc = lo_send(&ns->lo, frame, len);
+    int rc = lo_send_marked(&ns->lo, frame, len, built);
     if (rc == LO_ERR_FULL) {
         ns->cnt.lo_full++;
         return NS_ERR_FULL;
@@ -152,7 +152,8 @@ int ns_link_ready(struct ns_host *ns)
     return NS_OK;
 }
 
-int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len)
+int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, size_t len,
+                 bool built)
 {
     int rc;
     if (ifid == NS_IF_LO) {
@@ -160,7 +161,7 @@ int ns_if_output(struct ns_host *ns, enum ns_ifid ifid, const uint8_t *frame, si
             ns->cnt.if_down++;
             return NS_ERR_DOWN;
         }
-        rc = lo_output(ns, frame, len);
+        rc = lo_output(ns, frame, len, built);
     } else {
         rc = ns_link_ready(ns);
         if (rc == NS_OK)

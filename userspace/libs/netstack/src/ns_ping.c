@@ -129,7 +129,7 @@ void ns_ping_step(struct ns_host *ns, uint64_t now_ms)
     size_t n;
     int rc = NS_ERR_INVAL;
     if (np_icmp_build(msg, sizeof(ns->tx) - NS_L4_OFF, &h, pg->p.payload_len, &n) == NP_OK)
-        rc = ns_ip_output(ns, NP_IP_PROTO_ICMP, 0, pg->p.dst, n);
+        rc = ns_ip_output(ns, NP_IP_PROTO_ICMP, 0, pg->p.dst, n, true);
     if (rc != NS_OK)
         pg->r.errors++;
     pg->r.sent++;

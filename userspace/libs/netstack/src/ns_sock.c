@@ -142,7 +142,7 @@ int ns_udp_send(struct ns_host *ns, struct ns_udp_sock *s, uint32_t dst, uint16_
         memcpy(seg + NP_UDP_HLEN, data, len);
     if (np_udp_build(seg, sizeof(ns->tx) - NS_L4_OFF, &h, src, dst, len, &n) != NP_OK)
         return NS_ERR_TOO_BIG; /* cannot happen: len was checked against the MTU above */
-    return ns_ip_output(ns, NP_IP_PROTO_UDP, src, dst, n);
+    return ns_ip_output(ns, NP_IP_PROTO_UDP, src, dst, n, true);
 }
 
 int ns_udp_recv(struct ns_udp_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src,
@@ -211,7 +211,7 @@ int ns_raw_send(struct ns_host *ns, struct ns_raw_sock *s, uint32_t dst, const v
     }
     if (len)
         memcpy(ns->tx + NS_L4_OFF, data, len);
-    return ns_ip_output(ns, s->proto, s->bound, dst, len);
+    return ns_ip_output(ns, s->proto, s->bound, dst, len, false);
 }
 
 int ns_raw_recv(struct ns_raw_sock *s, void *buf, size_t cap, size_t *len, uint32_t *src)

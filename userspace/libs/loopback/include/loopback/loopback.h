@@ -38,9 +38,13 @@ enum lo_err {
 const char *lo_strerror(int err);
 
 struct lo_slot {
-    uint16_t len;
+    uint16_t len; /* the frame's length; LO_MARK (bit 15) holds its mark */
     uint8_t data[LO_FRAME_MAX];
 };
+
+/* The mark's bit in lo_slot.len: lengths stop at LO_FRAME_MAX, far below
+ * it, so the slot needs no other field. */
+#define LO_MARK 0x8000u
 
 struct lo_counters {
     uint64_t tx_frames, tx_bytes; /* accepted by lo_send */
@@ -55,6 +59,7 @@ struct lo_dev {
     unsigned depth; /* number of slots */
     unsigned head;  /* oldest frame */
     unsigned count; /* frames queued */
+    bool in_rx;     /* lo_poll is inside fn: the frame at head is out */
     struct lo_counters cnt;
 };
 
@@ -64,6 +69,12 @@ int lo_init(struct lo_dev *lo, struct lo_slot *slots, unsigned depth);
 /* Copies len bytes into the next free slot. LO_ERR_FULL when none is free,
  * LO_ERR_TOO_BIG for 0 or more than LO_FRAME_MAX bytes; both are counted. */
 int lo_send(struct lo_dev *lo, const void *frame, size_t len);
+
+/* lo_send, and the frame carries one bit for the receiver, which
+ * lo_rx_marked gives back while the frame is handed out. lo never
+ * interprets it (the netstack marks the frames it built itself, whose
+ * checksums need no second look; docs/netstack.md, "Checksums on lo"). lo_send sends unmarked. */
+int lo_send_marked(struct lo_dev *lo, const void *frame, size_t len, bool mark);
 
 /* Called for each frame; the bytes are valid only during the call. */
 typedef void (*lo_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
@@ -77,6 +88,10 @@ typedef void (*lo_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
  * count.
  */
 int lo_poll(struct lo_dev *lo, unsigned budget, lo_rx_fn fn, void *ctx, unsigned *delivered);
+
+/* Inside fn, during lo_poll: the mark the frame being handed out was sent
+ * with. Outside a call of fn: false. */
+bool lo_rx_marked(const struct lo_dev *lo);
 
 /* Frames waiting. */
 unsigned lo_pending(const struct lo_dev *lo);

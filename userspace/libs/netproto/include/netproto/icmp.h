@@ -25,6 +25,10 @@ struct np_icmp {
 /* Parses an ICMP message of len bytes (the whole IP payload) and checks its checksum. */
 int np_icmp_parse(const uint8_t *msg, size_t len, struct np_icmp *out);
 
+/* np_icmp_parse, but with NP_PARSE_CSUM_OK in flags the checksum is not
+ * verified (np.h says when that is right). */
+int np_icmp_parse_ex(const uint8_t *msg, size_t len, unsigned flags, struct np_icmp *out);
+
 /* Writes the header and checksum in front of payload_len bytes already at
  * msg + NP_ICMP_HLEN. */
 int np_icmp_build(uint8_t *msg, size_t cap, const struct np_icmp *h, size_t payload_len,

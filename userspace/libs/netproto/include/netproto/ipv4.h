@@ -34,6 +34,10 @@ struct np_ipv4 {
 
 int np_ipv4_parse(const uint8_t *pkt, size_t len, struct np_ipv4 *out);
 
+/* np_ipv4_parse, but with NP_PARSE_CSUM_OK in flags the header checksum is
+ * not verified (np.h says when that is right). */
+int np_ipv4_parse_ex(const uint8_t *pkt, size_t len, unsigned flags, struct np_ipv4 *out);
+
 /*
  * Writes a 20-byte header (no options) with its checksum in front of
  * payload_len bytes already at pkt + NP_IPV4_HLEN. Fragment offset 0, MF 0.

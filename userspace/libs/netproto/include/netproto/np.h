@@ -55,6 +55,14 @@ enum np_err {
  * any other value. */
 const char *np_strerror(int err);
 
+/*
+ * Flags of the np_*_parse_ex calls. NP_PARSE_CSUM_OK: the caller knows the
+ * checksum is right, because this host computed it and the bytes never left
+ * its memory (the netstack's lo, docs/netstack.md, "Checksums on lo"), so it is not summed
+ * again. Every other check is made exactly as without the flag.
+ */
+#define NP_PARSE_CSUM_OK 1u
+
 #define NP_IPV4(a, b, c, d)                                                                        \
     ((uint32_t)(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) |             \
                 (uint32_t)(d)))

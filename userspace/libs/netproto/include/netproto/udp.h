@@ -34,6 +34,12 @@ struct np_udp {
 int np_udp_parse(const uint8_t *seg, size_t len, uint32_t src_ip, uint32_t dst_ip,
                  struct np_udp *out);
 
+/* np_udp_parse, but with NP_PARSE_CSUM_OK in flags a non-zero checksum is
+ * not verified (np.h says when that is right); has_checksum is set as
+ * always. */
+int np_udp_parse_ex(const uint8_t *seg, size_t len, uint32_t src_ip, uint32_t dst_ip,
+                    unsigned flags, struct np_udp *out);
+
 /* Writes the 8-byte header and checksum in front of payload_len bytes
  * already at seg + NP_UDP_HLEN. */
 int np_udp_build(uint8_t *seg, size_t cap, const struct np_udp *h, uint32_t src_ip, uint32_t dst_ip,
