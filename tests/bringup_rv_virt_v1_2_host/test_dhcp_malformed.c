@@ -177,6 +177,15 @@ static const struct row rows[] = {
      DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
     {"DNS twice", OPTS(53, 1, 2, SID, LEASE, DNS, 6, 4, 8, 8, 8, 8, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
+    /* The order of the two checks, per kind (dhcp_err.h): a fixed-size value
+     * is checked for its length first, a list or a string for a duplicate
+     * first. Each row repeats an option with a wrong length. */
+    {"server id again, length 3", OPTS(53, 1, 2, SID, LEASE, 54, 3, 1, 2, 3, 255), F_NONE, 0, 0,
+     NULL, 0, DHCP_MSG_ERR_OPT_LEN, DHCP_MSG_ERR_OPT_LEN},
+    {"DNS again, length 3", OPTS(53, 1, 2, SID, LEASE, DNS, 6, 3, 1, 2, 3, 255), F_NONE, 0, 0, NULL,
+     0, DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
+    {"host name again, empty", OPTS(53, 1, 2, SID, LEASE, 12, 1, 'a', 12, 0, 255), F_NONE, 0, 0,
+     NULL, 0, DHCP_MSG_ERR_OPT_DUP, DHCP_MSG_ERR_OPT_DUP},
     {"max size 575", OPTS(53, 1, 2, 57, 2, 2, 63, 255), F_NONE, 0, 0, NULL, 0,
      DHCP_MSG_ERR_MAX_SIZE, DHCP_MSG_ERR_MAX_SIZE},
     /* Valid messages that only the client rejects (the server sees a reply). */

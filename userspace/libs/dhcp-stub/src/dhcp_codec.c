@@ -6,6 +6,7 @@
  * fills a local struct and copies it out only when the whole message is
  * valid, so a failed parse leaves the caller's struct untouched.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "dhcp-stub/dhcp_msg.h"
@@ -104,49 +105,99 @@ static int take_max_size(struct walk *w, const uint8_t *v, uint8_t len)
     return DHCP_OK;
 }
 
-/* A fixed 4-byte option (RFC 2132 §3.3, §9.1, §9.2, §9.7, §9.11, §9.12). */
-static int take_u32(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint32_t bit,
-                    uint32_t *out)
-{
-    if (len != U32_LEN)
-        return DHCP_MSG_ERR_OPT_LEN;
-    if (!seen_once(w, code))
-        return DHCP_MSG_ERR_OPT_DUP;
-    *out = np_get32(v);
-    w->m->present |= bit;
-    return DHCP_OK;
-}
+/*
+ * The options kept in struct dhcp_msg beyond type, overload and maximum
+ * size, as a table: one generic handler per kind instead of a call per
+ * option, which -Os would inline once per case.
+ *  - K_U32: a fixed 4-byte value (RFC 2132 §3.3, §9.1, §9.2, §9.7, §9.11,
+ *    §9.12): exact length first, then duplicates; sets its DHCP_HAVE_ bit.
+ *  - K_ADDRS: an address list (RFC 2132 §3.5, §3.8): duplicates first, then
+ *    at least one address and a multiple of 4 bytes; addresses beyond
+ *    DHCP_MSG_ADDRS_MAX are dropped.
+ *  - K_BYTES: opaque bytes (RFC 2132 §3.14, §9.8, §9.9, §9.14): duplicates
+ *    first, then the minimum length; cut to the capacity.
+ *  - K_U16: the maximum message size, which take_max_size parses (its
+ *    value has a minimum); here for the builder only.
+ * The builder writes the options in this table's order, after the message
+ * type: the bytes of every message, and so the golden traces, depend on it.
+ */
+enum { K_U32, K_ADDRS, K_BYTES, K_U16 };
 
-/* An address list (RFC 2132 §3.5, §3.8): at least one address, a multiple
- * of 4 bytes. Addresses beyond the struct's capacity are dropped. */
-static int take_addrs(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint32_t *out,
-                      uint8_t *count)
-{
-    if (!seen_once(w, code))
-        return DHCP_MSG_ERR_OPT_DUP;
-    if (len == 0 || len % U32_LEN != 0)
-        return DHCP_MSG_ERR_LIST_LEN;
-    unsigned n = len / U32_LEN;
-    if (n > DHCP_MSG_ADDRS_MAX)
-        n = DHCP_MSG_ADDRS_MAX;
-    for (unsigned i = 0; i < n; i++)
-        out[i] = np_get32(v + (size_t)U32_LEN * i);
-    *count = (uint8_t)n;
-    return DHCP_OK;
-}
+struct opt_rule {
+    uint8_t code;
+    uint8_t kind;
+    uint8_t arg;      /* K_U32, K_U16: the DHCP_HAVE_ bit; K_BYTES: minimum length */
+    uint8_t cap;      /* K_BYTES: bytes kept */
+    uint16_t off;     /* the value's offset in struct dhcp_msg */
+    uint16_t len_off; /* K_ADDRS, K_BYTES: the offset of its uint8_t count */
+};
 
-/* Opaque bytes (RFC 2132 §3.14, §9.8, §9.9, §9.14) with a minimum length;
- * cut to the capacity. */
-static int take_bytes(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, uint8_t min,
-                      uint8_t *out, size_t cap, uint8_t *out_len)
+#define MSG_OFF(f) ((uint16_t)offsetof(struct dhcp_msg, f))
+#define U32_RULE(c, bit, f)                                                                        \
+    {                                                                                              \
+        (c), K_U32, (uint8_t)(bit), 0, MSG_OFF(f), 0                                               \
+    }
+#define ADDRS_RULE(c, f, n)                                                                        \
+    {                                                                                              \
+        (c), K_ADDRS, 0, 0, MSG_OFF(f), MSG_OFF(n)                                                 \
+    }
+#define BYTES_RULE(c, min, f, n)                                                                   \
+    {                                                                                              \
+        (c), K_BYTES, (min), (uint8_t)sizeof(((struct dhcp_msg *)0)->f), MSG_OFF(f), MSG_OFF(n)    \
+    }
+
+static const struct opt_rule rules[] = {
+    U32_RULE(DHCP_OPT_SERVER_ID, DHCP_HAVE_SERVER_ID, server_id),
+    U32_RULE(DHCP_OPT_REQUESTED_IP, DHCP_HAVE_REQUESTED_IP, requested_ip),
+    U32_RULE(DHCP_OPT_LEASE_TIME, DHCP_HAVE_LEASE, lease_s),
+    U32_RULE(DHCP_OPT_T1, DHCP_HAVE_T1, t1_s),
+    U32_RULE(DHCP_OPT_T2, DHCP_HAVE_T2, t2_s),
+    U32_RULE(DHCP_OPT_SUBNET_MASK, DHCP_HAVE_SUBNET_MASK, subnet_mask),
+    ADDRS_RULE(DHCP_OPT_ROUTER, routers, n_routers),
+    ADDRS_RULE(DHCP_OPT_DNS, dns, n_dns),
+    BYTES_RULE(DHCP_OPT_HOSTNAME, 1, hostname, hostname_len),
+    /* RFC 2132 §9.14: a type byte and at least one byte of identifier. */
+    BYTES_RULE(DHCP_OPT_CLIENT_ID, 2, client_id, client_id_len),
+    BYTES_RULE(DHCP_OPT_PARAM_LIST, 1, prl, prl_len),
+    {DHCP_OPT_MAX_SIZE, K_U16, DHCP_HAVE_MAX_SIZE, 0, MSG_OFF(max_size), 0},
+    BYTES_RULE(DHCP_OPT_MESSAGE, 1, message, message_len),
+};
+
+_Static_assert(DHCP_HAVE_MAX_SIZE <= 0xffu, "the DHCP_HAVE_ bits in the table fit arg");
+
+static int take_rule(struct walk *w, const struct opt_rule *r, const uint8_t *v, uint8_t len)
 {
-    if (!seen_once(w, code))
+    uint8_t *base = (uint8_t *)w->m;
+    if (r->kind == K_U32) {
+        if (len != U32_LEN)
+            return DHCP_MSG_ERR_OPT_LEN;
+        if (!seen_once(w, r->code))
+            return DHCP_MSG_ERR_OPT_DUP;
+        uint32_t x = np_get32(v);
+        memcpy(base + r->off, &x, sizeof x);
+        w->m->present |= r->arg;
+        return DHCP_OK;
+    }
+    if (!seen_once(w, r->code))
         return DHCP_MSG_ERR_OPT_DUP;
-    if (len < min)
-        return DHCP_MSG_ERR_OPT_LEN;
-    size_t n = len < cap ? len : cap;
-    memcpy(out, v, n);
-    *out_len = (uint8_t)n;
+    unsigned n;
+    if (r->kind == K_ADDRS) {
+        if (len == 0 || len % U32_LEN != 0)
+            return DHCP_MSG_ERR_LIST_LEN;
+        n = len / U32_LEN;
+        if (n > DHCP_MSG_ADDRS_MAX)
+            n = DHCP_MSG_ADDRS_MAX;
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t x = np_get32(v + (size_t)U32_LEN * i);
+            memcpy(base + r->off + sizeof x * i, &x, sizeof x);
+        }
+    } else {
+        if (len < r->arg)
+            return DHCP_MSG_ERR_OPT_LEN;
+        n = len < r->cap ? len : r->cap;
+        memcpy(base + r->off, v, n);
+    }
+    base[r->len_off] = (uint8_t)n;
     return DHCP_OK;
 }
 
@@ -154,44 +205,19 @@ static int take_bytes(struct walk *w, uint8_t code, const uint8_t *v, uint8_t le
  * order the errors are documented (dhcp_err.h). */
 static int take_option(struct walk *w, uint8_t code, const uint8_t *v, uint8_t len, bool main)
 {
-    struct dhcp_msg *m = w->m;
-    switch (code) {
-    case DHCP_OPT_MSG_TYPE:
+    if (code == DHCP_OPT_MSG_TYPE)
         return take_type(w, v, len);
-    case DHCP_OPT_OVERLOAD:
+    if (code == DHCP_OPT_OVERLOAD)
         return take_overload(w, v, len, main);
-    case DHCP_OPT_MAX_SIZE:
+    if (code == DHCP_OPT_MAX_SIZE)
         return take_max_size(w, v, len);
-    case DHCP_OPT_SERVER_ID:
-        return take_u32(w, code, v, len, DHCP_HAVE_SERVER_ID, &m->server_id);
-    case DHCP_OPT_REQUESTED_IP:
-        return take_u32(w, code, v, len, DHCP_HAVE_REQUESTED_IP, &m->requested_ip);
-    case DHCP_OPT_LEASE_TIME:
-        return take_u32(w, code, v, len, DHCP_HAVE_LEASE, &m->lease_s);
-    case DHCP_OPT_T1:
-        return take_u32(w, code, v, len, DHCP_HAVE_T1, &m->t1_s);
-    case DHCP_OPT_T2:
-        return take_u32(w, code, v, len, DHCP_HAVE_T2, &m->t2_s);
-    case DHCP_OPT_SUBNET_MASK:
-        return take_u32(w, code, v, len, DHCP_HAVE_SUBNET_MASK, &m->subnet_mask);
-    case DHCP_OPT_ROUTER:
-        return take_addrs(w, code, v, len, m->routers, &m->n_routers);
-    case DHCP_OPT_DNS:
-        return take_addrs(w, code, v, len, m->dns, &m->n_dns);
-    case DHCP_OPT_HOSTNAME:
-        return take_bytes(w, code, v, len, 1, m->hostname, sizeof m->hostname, &m->hostname_len);
-    case DHCP_OPT_PARAM_LIST:
-        return take_bytes(w, code, v, len, 1, m->prl, sizeof m->prl, &m->prl_len);
-    case DHCP_OPT_MESSAGE:
-        return take_bytes(w, code, v, len, 1, m->message, sizeof m->message, &m->message_len);
-    case DHCP_OPT_CLIENT_ID:
-        /* RFC 2132 §9.14: a type byte and at least one byte of identifier. */
-        return take_bytes(w, code, v, len, 2, m->client_id, sizeof m->client_id, &m->client_id_len);
-    default:
-        /* Unknown options (domain search 119 among them) are skipped
-         * unread, so nothing inside them can loop or be interpreted. */
-        return DHCP_OK;
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        if (rules[i].code == code)
+            return take_rule(w, &rules[i], v, len);
     }
+    /* Unknown options (domain search 119 among them) are skipped unread,
+     * so nothing inside them can loop or be interpreted. */
+    return DHCP_OK;
 }
 
 /*
@@ -326,61 +352,45 @@ static void put_opt(struct opt_out *o, uint8_t code, const uint8_t *v, uint8_t l
     o->n += OPT_HLEN + len;
 }
 
-static void put_u32(struct opt_out *o, uint8_t code, uint32_t v)
-{
-    uint8_t b[U32_LEN];
-    np_put32(b, v);
-    put_opt(o, code, b, sizeof b);
-}
-
-static void put_addrs(struct opt_out *o, uint8_t code, const uint32_t *a, uint8_t n)
-{
-    uint8_t b[U32_LEN * DHCP_MSG_ADDRS_MAX];
-    /* valid_for_build refused n > DHCP_MSG_ADDRS_MAX already; the bound is
-     * repeated here, where b is, so the buffer's safety does not rest on a
-     * caller three functions away (GCC -O3's -Wstringop-overflow cannot see
-     * that check and failed the Release build). */
-    if (n > DHCP_MSG_ADDRS_MAX)
-        n = DHCP_MSG_ADDRS_MAX;
-    for (unsigned i = 0; i < n; i++)
-        np_put32(b + (size_t)U32_LEN * i, a[i]);
-    put_opt(o, code, b, (uint8_t)(U32_LEN * n));
-}
-
-/* The options in their one order, END last. The message type comes first:
- * some servers and relays look only there. */
+/* The options in their one order (the table's), END last. The message type
+ * comes first: some servers and relays look only there. Each value is
+ * written big-endian into b first, then put as one option. */
 static void put_options(const struct dhcp_msg *m, struct opt_out *o)
 {
+    const uint8_t *base = (const uint8_t *)m;
     put_opt(o, DHCP_OPT_MSG_TYPE, &m->type, 1);
-    if (m->present & DHCP_HAVE_SERVER_ID)
-        put_u32(o, DHCP_OPT_SERVER_ID, m->server_id);
-    if (m->present & DHCP_HAVE_REQUESTED_IP)
-        put_u32(o, DHCP_OPT_REQUESTED_IP, m->requested_ip);
-    if (m->present & DHCP_HAVE_LEASE)
-        put_u32(o, DHCP_OPT_LEASE_TIME, m->lease_s);
-    if (m->present & DHCP_HAVE_T1)
-        put_u32(o, DHCP_OPT_T1, m->t1_s);
-    if (m->present & DHCP_HAVE_T2)
-        put_u32(o, DHCP_OPT_T2, m->t2_s);
-    if (m->present & DHCP_HAVE_SUBNET_MASK)
-        put_u32(o, DHCP_OPT_SUBNET_MASK, m->subnet_mask);
-    if (m->n_routers)
-        put_addrs(o, DHCP_OPT_ROUTER, m->routers, m->n_routers);
-    if (m->n_dns)
-        put_addrs(o, DHCP_OPT_DNS, m->dns, m->n_dns);
-    if (m->hostname_len)
-        put_opt(o, DHCP_OPT_HOSTNAME, m->hostname, m->hostname_len);
-    if (m->client_id_len)
-        put_opt(o, DHCP_OPT_CLIENT_ID, m->client_id, m->client_id_len);
-    if (m->prl_len)
-        put_opt(o, DHCP_OPT_PARAM_LIST, m->prl, m->prl_len);
-    if (m->present & DHCP_HAVE_MAX_SIZE) {
-        uint8_t b[2];
-        np_put16(b, m->max_size);
-        put_opt(o, DHCP_OPT_MAX_SIZE, b, sizeof b);
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        const struct opt_rule *r = &rules[i];
+        uint8_t b[U32_LEN * DHCP_MSG_ADDRS_MAX];
+        const uint8_t *v = b;
+        unsigned n = r->kind == K_U32 || r->kind == K_U16 ? 0u : base[r->len_off];
+        if (r->kind == K_U32 && (m->present & r->arg)) {
+            uint32_t x;
+            memcpy(&x, base + r->off, sizeof x);
+            np_put32(b, x);
+            n = U32_LEN;
+        } else if (r->kind == K_U16 && (m->present & r->arg)) {
+            np_put16(b, m->max_size);
+            n = 2;
+        } else if (r->kind == K_ADDRS) {
+            /* valid_for_build refused a count above DHCP_MSG_ADDRS_MAX
+             * already; the bound is repeated here, where b is, so the
+             * buffer's safety does not rest on a caller three functions
+             * away (GCC -O3's -Wstringop-overflow cannot see that check). */
+            if (n > DHCP_MSG_ADDRS_MAX)
+                n = DHCP_MSG_ADDRS_MAX;
+            for (unsigned k = 0; k < n; k++) {
+                uint32_t x;
+                memcpy(&x, base + r->off + sizeof x * k, sizeof x);
+                np_put32(b + (size_t)U32_LEN * k, x);
+            }
+            n *= U32_LEN;
+        } else if (r->kind == K_BYTES) {
+            v = base + r->off;
+        }
+        if (n != 0)
+            put_opt(o, r->code, v, (uint8_t)n);
     }
-    if (m->message_len)
-        put_opt(o, DHCP_OPT_MESSAGE, m->message, m->message_len);
     if (o->p != NULL)
         o->p[o->n] = DHCP_OPT_END;
     o->n++;
