@@ -1,7 +1,8 @@
 /*
- * UDP ports and raw sockets. Each socket is caller storage linked into the
- * host, with a bounded FIFO of datagrams in caller-provided slots; a full
- * queue drops the new datagram and counts it on the socket and the host.
+ * UDP ports (given, or ephemeral: netstack.h) and raw sockets. Each socket
+ * is caller storage linked into the host, with a bounded FIFO of datagrams
+ * in caller-provided slots; a full queue drops the new datagram and counts
+ * it on the socket and the host.
  */
 #include "ns_internal.h"
 
@@ -97,18 +98,54 @@ static int sock_close(struct ns_sock **head, struct ns_sock *s)
 
 /* --- UDP -------------------------------------------------------------- */
 
+static bool udp_bound(const struct ns_host *ns, uint16_t port)
+{
+    for (const struct ns_sock *o = ns->udp; o; o = o->next)
+        if (((const struct ns_udp_sock *)o)->port == port)
+            return true;
+    return false;
+}
+
+static uint16_t udp_after(uint16_t p)
+{
+    return p >= NS_UDP_EPHEMERAL_MAX ? (uint16_t)NS_UDP_EPHEMERAL_MIN : (uint16_t)(p + 1u);
+}
+
+/* The ephemeral port the next bind of port 0 takes (netstack.h): a counter
+ * that starts from the MAC, so it is deterministic and two hosts on a link
+ * do not start on the same port; 0 when every dynamic port is bound. */
+static uint16_t udp_ephemeral(const struct ns_host *ns)
+{
+    const uint8_t *m = ns->ifs[NS_IF_VIRT0].mac;
+    uint16_t p = ns->udp_next;
+    if (p == 0)
+        p = (uint16_t)(NS_UDP_EPHEMERAL_MIN + ((((unsigned)m[4] << 8) | m[5]) & 0x3fffu));
+    for (unsigned i = 0; i <= NS_UDP_EPHEMERAL_MAX - NS_UDP_EPHEMERAL_MIN; i++, p = udp_after(p))
+        if (!udp_bound(ns, p))
+            return p;
+    return 0;
+}
+
 int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
                 unsigned depth)
 {
-    if (!ns || !s || port == 0)
+    if (!ns || !s)
         return NS_ERR_INVAL;
-    for (const struct ns_sock *o = ns->udp; o; o = o->next)
-        if (((const struct ns_udp_sock *)o)->port == port)
-            return NS_ERR_IN_USE;
+    uint16_t p = port ? port : udp_ephemeral(ns);
+    if (p == 0 || (port && udp_bound(ns, port)))
+        return NS_ERR_IN_USE;
     int rc = sock_open(&ns->udp, &s->s, slots, depth);
-    if (rc == NS_OK)
-        s->port = port;
-    return rc;
+    if (rc != NS_OK)
+        return rc;
+    s->port = p;
+    if (!port)
+        ns->udp_next = udp_after(p);
+    return NS_OK;
+}
+
+uint16_t ns_udp_port(const struct ns_udp_sock *s)
+{
+    return s ? s->port : 0u;
 }
 
 int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s)

@@ -323,6 +323,7 @@ struct ns_host {
     struct ns_counters cnt;
     uint64_t now_ms; /* of the current or last poll */
     uint16_t ip_id;
+    uint16_t udp_next; /* the next ephemeral port to try; 0: none picked yet */
     bool in_poll, tx_queued;
     bool rx_more;               /* the last poll took a whole RX budget from virt0 */
     bool handed_over;           /* ns_handover gave virt0's device away (cfg.virt0 NULL) */
@@ -420,9 +421,19 @@ int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len);
 /* The resolved MAC of ip, if the cache holds one. NS_ERR_NOT_FOUND else. */
 int ns_arp_lookup(const struct ns_host *ns, uint32_t ip, uint8_t mac[6]);
 
-/* UDP: bind a port (1..65535) over `depth` caller-provided slots. */
+/* UDP: bind a port (1..65535) over `depth` caller-provided slots, or port 0
+ * for an ephemeral one from the dynamic range (RFC 6335 §6) bound by no
+ * other socket: a counter from 49152 + the low 14 bits of virt0's MAC (49153
+ * for 02:00:00:00:00:01), each later pick the next port (65535 wraps to
+ * 49152), so the same binds give the same ports on every run. A socket hears
+ * every source address and port (a TFTP client learns its server's TID,
+ * RFC 1350 §4). NS_ERR_IN_USE: port bound, socket bound, or range full. */
+#define NS_UDP_EPHEMERAL_MIN 49152u
+#define NS_UDP_EPHEMERAL_MAX 65535u
 int ns_udp_bind(struct ns_host *ns, struct ns_udp_sock *s, uint16_t port, struct ns_dgram *slots,
                 unsigned depth);
+/* The port the socket was last bound to (the one port 0 picked); 0 for NULL. */
+uint16_t ns_udp_port(const struct ns_udp_sock *s);
 int ns_udp_close(struct ns_host *ns, struct ns_udp_sock *s);
 /* Sends from the socket's port to dst:dport. NS_ERR_TOO_BIG above what dst's
  * interface carries: NS_UDP_MAX on lo, 28 bytes less than ns_if_info.mtu on
