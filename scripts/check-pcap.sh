@@ -21,6 +21,18 @@
 #                 request, every one answered; no DHCP required
 #   dhcp-server   nx-net dhcp-server against real clients: OFFER and ACK of
 #                 10.0.2.15 with router 10.0.2.2 and DNS 10.0.2.3, a RELEASE
+#   tftp          one TFTP read (RFC 1350): an RRQ to port 69; the server's
+#                 answer, and all that follows, from one port (its TID; slirp
+#                 keeps 69), and all of ours to that port; an OACK followed by the client's
+#                 ACK 0 (RFC 2347) or DATA 1; DATA blocks 1 to N, every one
+#                 (block numbers counted past a wrap), the last shorter than
+#                 the block size (the OACK's blksize, else 512) and
+#                 acknowledged; no ERROR. DHCP and echo, if any, as in serve.
+#                 Past block 65535 (a file over 32 MiB at 512) the block
+#                 number on the wire must wrap to 0 (the 65536th), then 1
+#   tftp-error=CODE  an RRQ answered (or, after the OACK, refused by the
+#                 client) with an ERROR of CODE and no DATA after it; tshark's
+#                 expert warning for a TFTP ERROR packet is the one allowed
 #   usage: check-pcap.sh FILE MODE
 set -euo pipefail
 file=${1:?pcap file}
@@ -35,7 +47,19 @@ ts() { tshark -r "$file" "${prefs[@]}" "$@" 2>/dev/null; }
 detail=$(tshark -r "$file" "${prefs[@]}" -V 2>&1) || fail "tshark could not read it"
 grep -q 'Malformed' <<<"$detail" && fail "tshark reports a malformed packet"
 expert=$(ts -q -z expert,warn)
-if grep -qE '^(Errors|Warnings) \(' <<<"$expert"; then
+if [[ $mode == tftp-error=* ]]; then
+    # The ERROR packet itself is a warning (tshark's "TFTP ERROR packet");
+    # no other may be there.
+    other=$(grep -E '^ +[0-9]+ +' <<<"$expert" | grep -v 'TFTP ERROR packet' || true)
+    if grep -qE '^Errors \(' <<<"$expert" || [ -n "$other" ]; then
+        echo "$expert" >&2
+        fail "tshark reports expert warnings or errors besides the TFTP ERROR"
+    fi
+elif grep -qE '^(Errors|Warnings) \(' <<<"$expert" ||
+    { [ "$mode" = tftp ] && grep -qE '^Warns \(' <<<"$expert"; }; then
+    # tshark 4.0 heads its warnings "Warns (N)"; the older modes have never
+    # been held to those (a duplicate-address warning of dhcp_clients'
+    # sequential clients is one), the TFTP mode is.
     echo "$expert" >&2
     fail "tshark reports expert warnings or errors"
 fi
@@ -79,6 +103,71 @@ echo_pairs() {
     [ -z "$(comm -23 <(echo "$req") <(echo "$rep"))" ] ||
         fail "ICMP echo requests without their reply: $(comm -23 <(echo "$req") <(echo "$rep") | tr '\n' ' ')"
     summary+=", $(wc -l <<<"$req") echo pairs"
+}
+
+# TFTP packets as frame,source,sport,dport,opcode,block (counted past a
+# wrap: tftp.block.full),UDP length,block (on the wire). The rows are then read from a string,
+# not a pipe: under pipefail `... | head` can kill the writer with SIGPIPE.
+tftp_rows() {
+    ts -Y tftp -T fields -E separator=, -e frame.number -e ip.src -e udp.srcport -e udp.dstport \
+        -e tftp.opcode -e tftp.block.full -e udp.length -e tftp.block
+}
+
+# The RRQ: sets rrq_frame, client, cport.
+tftp_rrq() {
+    local rrq
+    rrq=$(awk -F, '$5 == 1 && $4 == 69 { print; exit }' <<<"$rows")
+    [ -n "$rrq" ] || fail "no TFTP read request to port 69"
+    IFS=, read -r rrq_frame client cport _ <<<"$rrq"
+    summary+=", RRQ from $client:$cport"
+}
+
+tftp_read() {
+    local first fop ffr sport blksize data n last lastlen lastack
+    rows=$(tftp_rows)
+    tftp_rrq
+    first=$(awk -F, -v c="$client" -v f="$rrq_frame" '$1 > f && $2 != c { print; exit }' <<<"$rows")
+    [ -n "$first" ] || fail "the RRQ was not answered"
+    IFS=, read -r ffr _ sport _ fop _ <<<"$first"
+    # The server's transfer ID (RFC 1350 §4): every later packet from it
+    # comes from that port and every one of ours goes to it. It should be a
+    # new port; slirp keeps 69, which is legal for the client to follow.
+    awk -F, -v c="$client" -v f="$ffr" -v p="$sport" '$1 >= f && (($2 != c && $3 != p) || ($2 == c && $4 != p))' \
+        <<<"$rows" | grep . >/dev/null && fail "a packet of the transfer not from or to the server's port $sport"
+    [ "$sport" != 69 ] || summary+=", the server answering from port 69"
+    [ "$fop" != 5 ] || fail "the RRQ was answered with an ERROR"
+    blksize=512
+    if [ "$fop" = 6 ]; then
+        awk -F, -v c="$client" -v f="$ffr" '$1 > f && $2 == c && $5 == 4 && $6 == 0' <<<"$rows" | grep . >/dev/null ||
+            fail "no ACK 0 after the OACK (RFC 2347)"
+        blksize=$(ts -Y "frame.number == $ffr" -T fields -e tftp.option.name -e tftp.option.value |
+            awk -F'\t' '{ n = split($1, k, ","); split($2, v, ",");
+                          for (i = 1; i <= n; i++) if (tolower(k[i]) == "blksize") print v[i] }')
+        blksize=${blksize:-512}
+        summary+=", OACK (blksize $blksize), ACK 0"
+    else
+        [ "$fop" = 3 ] || fail "the RRQ was answered with opcode $fop"
+        summary+=", DATA 1 without an OACK"
+    fi
+    awk -F, '$5 == 5' <<<"$rows" | grep . >/dev/null && fail "an ERROR in a transfer that should be whole"
+    data=$(awk -F, '$5 == 3 { print $6 }' <<<"$rows" | sort -nu)
+    n=$(grep -c . <<<"$data")
+    last=$(tail -n1 <<<"$data")
+    [ "$(head -n1 <<<"$data")" = 1 ] && [ "$n" = "$last" ] ||
+        fail "DATA blocks are not 1 to $last without a gap ($n distinct)"
+    lastlen=$(awk -F, -v b="$last" '$5 == 3 && $6 == b { print $7 - 12; exit }' <<<"$rows")
+    [ "$lastlen" -lt "$blksize" ] || fail "the last DATA ($last) carries $lastlen bytes, not less than $blksize"
+    lastack=$(awk -F, -v c="$client" '$2 == c && $5 == 4 { a = $6 } END { print a }' <<<"$rows")
+    [ "$lastack" = "$last" ] || fail "the last ACK is of block ${lastack:-none}, not of the last DATA ($last)"
+    summary+=", DATA 1-$last (the last $lastlen bytes) all acknowledged"
+    if [ "$last" -gt 65535 ]; then
+        # RFC 1350 has 16 bits of block number; a file of more blocks goes
+        # on from 0 (what tftpd-hpa, slirp and the stub do), so tshark
+        # counts on. The wire's numbers around the wrap, in order:
+        wire=$(awk -F, '$5 == 3 && $6 >= 65535 && $6 <= 65537 && !seen[$6]++ { printf "%s ", $8 }' <<<"$rows")
+        [ "$wire" = "65535 0 1 " ] || fail "DATA 65535-65537 carry block numbers '$wire' on the wire, not 65535 0 1"
+        summary+=", block numbers wrapped 65535 -> 0 -> 1"
+    fi
 }
 
 summary=""
@@ -129,8 +218,23 @@ dhcp-server)
     summary+=", a RELEASE"
     echo_pairs optional
     ;;
+tftp)
+    tftp_read
+    echo_pairs optional
+    ;;
+tftp-error=*)
+    code=${mode#*=}
+    rows=$(tftp_rows)
+    tftp_rrq
+    err=$(ts -Y "tftp.opcode == 5 && tftp.error.code == $code" -T fields -e frame.number -e ip.src \
+        -e tftp.error.message | awk 'NR == 1')
+    [ -n "$err" ] || fail "no TFTP ERROR $code (saw: $(ts -Y 'tftp.opcode == 5' -T fields -e tftp.error.code | tr '\n' ' '))"
+    IFS=$'\t' read -r efr esrc emsg <<<"$err"
+    awk -F, -v f="$efr" '$1 > f && $5 == 3' <<<"$rows" | grep . >/dev/null && fail "DATA after the ERROR"
+    summary+=", ERROR $code from $esrc ($emsg)"
+    ;;
 *)
-    fail "unknown mode '$mode' (host, wire, lease=ADDR, renew=ADDR, serve, dhcp-server)"
+    fail "unknown mode '$mode' (host, wire, lease=ADDR, renew=ADDR, serve, dhcp-server, tftp, tftp-error=CODE)"
     ;;
 esac
 echo "check-pcap: $file ok ($mode): $(ts | wc -l) packets, checksums good$summary"
