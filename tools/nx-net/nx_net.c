@@ -57,6 +57,18 @@ static const struct nx_optdef optdefs[] = {
      "ARP-probe the offered address before using it (RFC 5227; 4-7 s; default with tap)"},
     {"no-probe", no_argument, NX_OPT_NO_PROBE, NULL,
      "no RFC 5227 probe (default with stub, slirp)"},
+    {"output", required_argument, NX_OPT_OUTPUT, "OUT",
+     "-o OUT: where the file goes (default: its base name, here; - for stdout)"},
+    {"server", required_argument, NX_OPT_SERVER, "ADDR",
+     "the TFTP server (default: the DHCP server of the lease)"},
+    {"blksize", required_argument, NX_OPT_BLKSIZE, "N",
+     "the block size asked for (RFC 2348), 8-1468 (default 1468: one 1500-byte frame)"},
+    {"windowsize", required_argument, NX_OPT_WINDOWSIZE, "N",
+     "the window asked for (RFC 7440), 1-65535 (default: none, one block per ACK)"},
+    {"max-size", required_argument, NX_OPT_MAX_SIZE, "N",
+     "the largest file taken, in bytes; a larger one is refused with ERROR 3"},
+    {"no-options", no_argument, NX_OPT_NO_OPTIONS, NULL,
+     "a plain RFC 1350 request: no blksize, tsize or windowsize (512-byte blocks)"},
 };
 
 #define NX_NOPTS (sizeof(optdefs) / sizeof(optdefs[0]))
@@ -65,7 +77,9 @@ static const struct nx_optdef optdefs[] = {
 /* What the command line said, before it is checked. */
 struct nx_raw {
     const char *val[NX_NOPTS];
-    const char *pos; /* the positional argument after the command */
+    const char *pos; /* the positional argument after the command: words[0] */
+    const char *words[NX_WORDS_MAX];
+    unsigned nwords;
     bool help;
 };
 
@@ -151,6 +165,28 @@ static const struct nx_cmd cmds[] = {
         .check = check_dhcp_server,
         .run = nx_cmd_dhcp_server,
         .frontend_only = true,
+    },
+    {
+        .name = "tftp",
+        .synopsis = "get FILE [-o OUT] [--server ADDR] [--blksize N] [--windowsize N]",
+        .summary = "fetch a file over TFTP through the stack",
+        .help = "Brings the host up (DHCP, or --static) and fetches FILE with a TFTP read\n"
+                "request (RFC 1350, octet; blksize and tsize asked, RFC 2348/2349) from a UDP\n"
+                "socket on an ephemeral port, from the DHCP server unless --server. OUT is\n"
+                "written to a temporary file beside it and renamed over it once the transfer\n"
+                "is whole: OUT is replaced, never left half-written. -o - writes to stdout\n"
+                "(the text goes to stderr then). A progress line on stderr when it is a\n"
+                "terminal; at the end one line, or --json: size, blocks, blksize,\n"
+                "retransmits, time, rate, CRC-32. The stub serves hello.txt, zero.bin,\n"
+                "block.bin, big.bin and wrap.bin; slirp serves --tftp DIR. Exit 0: OUT is\n"
+                "whole; 1: the transfer failed (not found, with the server's message; a server\n"
+                "error, a timeout, too big, a write error) and OUT is as it was; 2: a usage\n"
+                "error, before anything ran.\n",
+        .opts = NX_COMMON | NX_ADDR | NX_PROBE | NX_OPT_OUTPUT | NX_OPT_SERVER | NX_OPT_BLKSIZE |
+                NX_OPT_WINDOWSIZE | NX_OPT_MAX_SIZE | NX_OPT_NO_OPTIONS,
+        .words = 2,
+        .check = nx_tftp_check,
+        .run = nx_cmd_tftp,
     },
 };
 
@@ -290,6 +326,15 @@ static int take_values(const struct nx_raw *r, struct nx_opts *o)
             if (nx_hex_decode(s, o->hex, sizeof(o->hex), &o->hex_len) != 0 || o->hex_len == 0)
                 return bad_usage("--hex: '%s' is not hex bytes (1 to 1480 of them)", s);
             break;
+        case NX_OPT_OUTPUT:
+        case NX_OPT_SERVER:
+        case NX_OPT_BLKSIZE:
+        case NX_OPT_WINDOWSIZE:
+        case NX_OPT_MAX_SIZE:
+        case NX_OPT_NO_OPTIONS:
+            if (nx_tftp_value(optdefs[i].bit, s, o) != 0) /* tftp's: nx_tftp.c */
+                return NX_EXIT_USAGE;
+            break;
         }
     }
     return 0;
@@ -322,6 +367,12 @@ static int check_args(const struct nx_raw *r, struct nx_opts *o)
             return bad_usage("%s needs an address", c->name);
         if (nx_parse_ip(r->pos, &o->addr) != 0)
             return bad_usage("'%s' is not an IPv4 address", r->pos);
+        if (r->nwords > 1)
+            return bad_usage("unexpected argument '%s'", r->words[1]);
+    } else if (c->words) {
+        for (unsigned i = 0; i < r->nwords; i++)
+            o->words[i] = r->words[i];
+        o->nwords = r->nwords; /* c->check says what they must be */
     } else if (r->pos) {
         return bad_usage("unexpected argument '%s'", r->pos);
     }
@@ -359,16 +410,17 @@ static int parse(int argc, char **argv, struct nx_raw *r, struct nx_opts *o)
     longopts[NX_NOPTS + 1] = (struct option){"version", no_argument, NULL, 'V'};
     longopts[NX_NOPTS + 2] = (struct option){NULL, 0, NULL, 0};
     int ch;
-    while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:ho:", longopts, NULL)) != -1) {
         if (ch >= NX_OPT_VAL && ch < NX_OPT_VAL + (int)NX_NOPTS) {
             unsigned i = (unsigned)(ch - NX_OPT_VAL);
             r->val[i] = optarg ? optarg : "";
             o->seen |= optdefs[i].bit;
-        } else if (ch == 'c') {
+        } else if (ch == 'c' || ch == 'o') { /* -c N is --count, -o OUT --output */
+            enum nx_opt bit = ch == 'c' ? NX_OPT_COUNT : NX_OPT_OUTPUT;
             for (unsigned i = 0; i < NX_NOPTS; i++)
-                if (optdefs[i].bit == NX_OPT_COUNT)
+                if (optdefs[i].bit == bit)
                     r->val[i] = optarg;
-            o->seen |= NX_OPT_COUNT;
+            o->seen |= bit;
         } else if (ch == 'h') {
             r->help = true;
         } else if (ch == 'V') { /* the libraries' version, from rvnet/version.h */
@@ -400,8 +452,9 @@ static int parse(int argc, char **argv, struct nx_raw *r, struct nx_opts *o)
             usage_all(stdout);
         return NX_EXIT_OK;
     }
-    if (optind < argc)
-        r->pos = argv[optind++];
+    while (optind < argc && r->nwords < NX_WORDS_MAX)
+        r->words[r->nwords++] = argv[optind++];
+    r->pos = r->words[0];
     if (optind < argc)
         return bad_usage("unexpected argument '%s'", argv[optind]);
     return -1;

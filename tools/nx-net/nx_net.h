@@ -14,6 +14,8 @@
  *   nx_cmds.c   if, dhcp, ping, sendraw
  *   nx_serve.c  serve: stay up answering ARP, ICMP echo and UDP echo
  *   nx_dhcpd.c  dhcp-server: the stub DHCP server on a real (private) link
+ *   nx_tftp.c   tftp get: a file over TFTP through a UDP socket of the stack
+ *               (nx_tftp_out.c: the output file, written whole or not at all)
  *   nx_util.c   parsing and printing of addresses and bytes
  */
 #ifndef RVNET_NX_NET_H
@@ -66,7 +68,15 @@ enum nx_opt {
     NX_OPT_UDP_ECHO = 1u << 13,
     NX_OPT_PROBE = 1u << 14,
     NX_OPT_NO_PROBE = 1u << 15,
+    NX_OPT_OUTPUT = 1u << 16,
+    NX_OPT_SERVER = 1u << 17,
+    NX_OPT_BLKSIZE = 1u << 18,
+    NX_OPT_WINDOWSIZE = 1u << 19,
+    NX_OPT_MAX_SIZE = 1u << 20,
+    NX_OPT_NO_OPTIONS = 1u << 21,
 };
+
+#define NX_WORDS_MAX 2u /* positional words after the command */
 
 enum nx_backend_kind { NX_BE_STUB, NX_BE_SLIRP, NX_BE_TAP };
 
@@ -79,6 +89,7 @@ struct nx_cmd {
     const char *help;                /* what it does, a few lines */
     unsigned opts;                   /* the NX_OPT_* it takes */
     bool needs_addr;                 /* one positional argument: an IPv4 address */
+    unsigned words;                  /* or this many words, for check to read (o->words) */
     int (*check)(struct nx_opts *o); /* arguments that need more than parsing; NULL: none */
     int (*run)(struct nx_world *w);
     bool frontend_only; /* no netstack: the command works on the frontend itself */
@@ -103,8 +114,19 @@ struct nx_opts {
     unsigned seconds; /* serve */
     bool have_static; /* --static: no DHCP, this address */
     uint32_t st_addr, st_mask, st_gw;
-    uint16_t udp_echo; /* serve's UDP echo port; 0: none */
-    bool probe;        /* the RFC 5227 probe before BOUND (tap: on) */
+    uint16_t udp_echo;               /* serve's UDP echo port; 0: none */
+    bool probe;                      /* the RFC 5227 probe before BOUND (tap: on) */
+    const char *words[NX_WORDS_MAX]; /* a command's words (nx_cmd.words) */
+    unsigned nwords;
+    /* tftp */
+    const char *out;     /* -o: NULL for the default, "-" for stdout */
+    bool have_server;    /* --server given */
+    uint32_t server;     /* ... its address */
+    unsigned blksize;    /* --blksize; 0: the default */
+    unsigned windowsize; /* --windowsize; 0: none asked */
+    bool have_max_size;
+    uint64_t max_size;
+    bool no_options; /* --no-options: a plain RFC 1350 RRQ */
 };
 
 /* The backend behind the fake device, teed to --pcap when given. */
@@ -196,6 +218,11 @@ int nx_cmd_serve(struct nx_world *w);
 /* nx_dhcpd.c */
 int nx_cmd_dhcp_server(struct nx_world *w);
 void nx_dhcpd_poll(struct nx_world *w);
+
+/* nx_tftp.c */
+int nx_tftp_value(enum nx_opt bit, const char *s, struct nx_opts *o);
+int nx_tftp_check(struct nx_opts *o);
+int nx_cmd_tftp(struct nx_world *w);
 
 /* nx_util.c */
 const char *nx_ip_str(uint32_t ip, char buf[16]);
