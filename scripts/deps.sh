@@ -25,6 +25,7 @@ tests=(
     dnsmasq-base busybox dhcpcd-base               # real peers: a DHCP server, two DHCP clients
     iputils-ping arping iproute2                   # ... Linux's ping and arping; ip netns, ip tuntap
     util-linux                                     # ... unshare, setpriv, nsenter
+    tftpd-hpa                                      # ... a TFTP server (the test runs in.tftpd itself)
     liblwip-dev                                    # lwIP on the frontend (ports/lwip, tests/lwip)
     valgrind cppcheck clang-tidy                   # memcheck and static analysis
     gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user  # the big-endian run; qemu-riscv64 too
