@@ -79,3 +79,9 @@ if [ ${#cross[@]} -gt 0 ]; then
 fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The tftpd-hpa package starts Debian's own TFTP service where an init system
+# runs services; the tests start in.tftpd themselves inside their namespaces,
+# so a server listening in the host's namespace is only exposure: stop it.
+if printf '%s\n' "${missing[@]}" | grep -qx tftpd-hpa; then
+    service tftpd-hpa stop >/dev/null 2>&1 || true
+fi
