@@ -220,8 +220,28 @@ static const struct bringup_platform platform = {img_puts, run_until, img_irq_ma
 /* A step of the module failed: its FAIL line. */
 static void check(int rc)
 {
-    if (rc != BRINGUP_OK)
-        fail(bringup_fail_step(&bu), bringup_fail_reason(&bu));
+    if (rc == BRINGUP_OK)
+        return;
+    /* The frontend's own account on the FAIL line, so that a run that
+     * failed once can be read afterwards: a frame the netstack handed over
+     * but the wire never saw shows as in-flight (the device holds it) or
+     * as a kick the device's NO_NOTIFY suppressed. */
+    struct vnet_counters c;
+    vnet_counters(&dev, &c);
+    fail_begin(bringup_fail_step(&bu), bringup_fail_reason(&bu));
+    board_puts(" tx=");
+    board_put_dec(c.tx_frames);
+    board_puts(" tx-done=");
+    board_put_dec(c.tx_completed);
+    board_puts(" tx-in-flight=");
+    board_put_dec(vnet_tx_in_flight(&dev));
+    board_puts(" kicks=");
+    board_put_dec(c.kicks);
+    board_puts(" kicks-suppressed=");
+    board_put_dec(c.kicks_suppressed);
+    board_puts(" rx=");
+    board_put_dec(c.rx_frames);
+    fail_end();
 }
 
 /*
