@@ -411,11 +411,10 @@ int ns_if_set_addr(struct ns_host *ns, enum ns_ifid ifid, uint32_t addr, uint32_
 
 int ns_if_set_up(struct ns_host *ns, enum ns_ifid ifid, bool up);
 
-/* Puts a whole frame on lo as if this host had sent it (for tools, tests
- * and fuzzing). It goes unmarked, so it is checked like virt0's input,
- * checksums included: only frames the stack built itself skip the checksum
- * checks on lo (docs/netstack.md, "Checksums on lo"). NS_ERR_FULL when lo is full,
- * NS_ERR_TOO_BIG for 0 or more than LO_FRAME_MAX bytes. */
+/* Puts a whole frame on lo as if this host had sent it (tools, tests,
+ * fuzzing), checked like virt0's input, checksums included (docs/netstack.md,
+ * "Checksums on lo"). NS_ERR_FULL when lo is full, NS_ERR_TOO_BIG for 0 or
+ * more than LO_FRAME_MAX bytes. */
 int ns_lo_inject(struct ns_host *ns, const void *frame, size_t len);
 
 /* The resolved MAC of ip, if the cache holds one. NS_ERR_NOT_FOUND else. */
