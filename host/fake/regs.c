@@ -142,7 +142,11 @@ static void set_hi(uint64_t *r, uint32_t v)
 
 /* Legacy QueuePFN (virtio 1.2 §4.2.4): the ring is one block at PFN *
  * GuestPageSize, the used ring at the next QueueAlign boundary after the
- * avail ring. 0 resets the whole device in QEMU. */
+ * avail ring. 0 resets the whole device in QEMU. As QEMU 7.2 does
+ * (hw/virtio/virtio-mmio.c, hw/virtio/virtio.c virtio_queue_update_rings):
+ * the PFN is shifted by ctz(GuestPageSize), whatever power of two the
+ * driver wrote, and the used ring follows avail->ring[num] without room for
+ * used_event (4 + 2 * num bytes, not the spec's 6 + 2 * num). */
 static void write_pfn(struct fake_vnet *f, unsigned qi, uint32_t val)
 {
     struct fake_vnet_queue *q = &f->q[qi];
@@ -154,7 +158,7 @@ static void write_pfn(struct fake_vnet *f, unsigned qi, uint32_t val)
         fake_violation(f, "queue %u: QueuePFN before GuestPageSize/QueueAlign", qi);
         return;
     }
-    q->desc = (uint64_t)val * f->regs.guest_page_size;
+    q->desc = (uint64_t)val << __builtin_ctz(f->regs.guest_page_size);
     q->driver = q->desc + 16ull * q->num;
     q->device = (q->driver + 4ull + 2ull * q->num + q->align - 1u) & ~(uint64_t)(q->align - 1u);
     if (fake_ring_fits(f, qi)) {

@@ -16,7 +16,18 @@
 #include "virtio-net/virtio_net.h"
 #include "vnet_internal.h"
 
-#define VNET_DMA_ALIGN 4096u
+/*
+ * The smallest legacy GuestPageSize and QueueAlign (the driver writes one
+ * value to both): the descriptor table starts at QueuePFN * GuestPageSize
+ * and needs 16-byte alignment (virtio 1.2 §2.7, the table of alignments),
+ * the used ring 4. And QEMU 7.2 puts the used ring at avail + 4 + 2 * num
+ * rounded up to QueueAlign, two bytes short of the spec's layout (§2.7.6:
+ * used_event follows the ring), which this driver follows: the two agree for
+ * every power-of-two num once the alignment is 16 or more, but not at 8
+ * (num 2) or 4 (any even num). Any power of two from here on is the
+ * driver's to choose (§4.2.4 legacy interface).
+ */
+#define VNET_LEGACY_ALIGN_MIN 16u
 #define VNET_SLAB_ALIGN 64u
 
 void vnet_config_defaults(struct vnet_config *cfg)
@@ -44,7 +55,7 @@ static bool plan_dma(const struct vnet_config *cfg, struct dma_plan *p)
     if (!vnet_is_pow2(cfg->rx_queue_size) || cfg->rx_queue_size < 2u ||
         !vnet_is_pow2(cfg->tx_queue_size) || cfg->tx_queue_size < 2u)
         return false;
-    if (!vnet_is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_DMA_ALIGN)
+    if (!vnet_is_pow2(cfg->legacy_align) || cfg->legacy_align < VNET_LEGACY_ALIGN_MIN)
         return false;
     if (cfg->rx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_MAX_FRAME ||
         cfg->tx_buf_size < VNET_HDR_LEN_MODERN + VNET_ETH_HLEN)

@@ -16,7 +16,8 @@
  *
  * Storage: the caller provides the struct and one block of DMA memory of
  * vnet_dma_size() bytes, 16-byte aligned in the CPU's view and aligned to
- * cfg.legacy_align (4096 by default) in the device's address space.
+ * cfg.legacy_align (4096 by default, 16 at least) in the device's address
+ * space.
  * No call allocates, blocks forever, or aborts.
  */
 #ifndef VIRTIO_NET_VIRTIO_NET_H
@@ -106,7 +107,7 @@ struct vnet_config {
     uint16_t tx_queue_size;     /* likewise */
     uint16_t rx_buf_size;       /* bytes per RX buffer, >= 12 + 1514 */
     uint16_t tx_buf_size;       /* bytes per TX slot, >= 12 + 14 */
-    uint32_t legacy_align;      /* legacy QueueAlign and GuestPageSize: power of two >= 4096 */
+    uint32_t legacy_align;      /* legacy QueueAlign and GuestPageSize: power of two >= 16 */
     uint32_t reset_timeout_us;  /* how long a reset may take (ops.delay_us gives the time) */
     uint8_t mac[VNET_ETH_ALEN]; /* used when the device offers no MAC */
 };
