@@ -24,6 +24,12 @@
  * (unless the command line asks the fetch for spin=N: fetch.h).
  * The irq marker checks it happened: device interrupts taken as traps,
  * wfi wake-ups, and every frame the frontend delivered handled.
+ *
+ * Built with RVNET_IMG_SMALL (rvnet-rv-virt-small.elf: the small
+ * configuration, platform/rv-virt/CMakeLists.txt), the same sequence runs
+ * on queues of RVNET_IMG_QUEUE, the legacy alignment RVNET_IMG_LEGACY_ALIGN
+ * and a DMA block of RVNET_IMG_DMA_BYTES, without the fetch and the
+ * hand-over (bootargs are not read).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,22 +38,31 @@
 #include "board.h"
 #include "bringup/bringup.h"
 #include "fdt.h"
+#ifndef RVNET_IMG_SMALL
 #include "fetch.h"
 #include "handover.h"
+#endif
 #include "netstack/netstack.h"
 #include "virtio-net/virtio_net.h"
 
 int rv_main(const void *fdt);
 
 /* The frontend's DMA block: rings and both slabs (vnet_dma_size of the
- * default config is 61632 bytes; checked at run time). */
+ * default config is 61632 bytes, of the small one 12544; checked at run
+ * time), aligned to the legacy GuestPageSize it is given. */
+#ifdef RVNET_IMG_SMALL
+static uint8_t dma[RVNET_IMG_DMA_BYTES] __attribute__((aligned(RVNET_IMG_LEGACY_ALIGN)));
+#else
 static uint8_t dma[64u * 1024u] __attribute__((aligned(4096)));
+#endif
 static struct vnet_dev dev;
 static struct ns_host ns;
 static struct bringup bu;        /* the sequence, with lo's and the ARP cache's storage */
 static struct bringup_stub stub; /* the in-process stub server, for the second run */
 
+#ifndef RVNET_IMG_SMALL
 static struct fetch_req fetch; /* from bootargs */
+#endif
 
 static struct {
     int irq_attached;
@@ -251,6 +266,9 @@ static void check(int rc)
  */
 static void fetch_step(void)
 {
+#ifdef RVNET_IMG_SMALL
+    board_puts("tftp: not in this image (small configuration)\n");
+#else
     if (!fetch.want) {
         board_puts("tftp: nothing to fetch (no tftp= in bootargs)\n");
         return;
@@ -261,6 +279,7 @@ static void fetch_step(void)
         fetch_print_failure();
         fail_end();
     }
+#endif
 }
 
 struct irq_snap {
@@ -351,16 +370,25 @@ int rv_main(const void *fdt)
 {
     struct slot s;
     uint64_t t0 = board_ticks();
+#ifdef RVNET_IMG_SMALL
+    board_puts("rvnet rv-virt bring-up (small configuration)\n");
+#else
     board_puts("rvnet rv-virt bring-up\n");
     const char *why = fetch_setup(fdt, &fetch);
     if (why)
         fail("bootargs", why);
+#endif
     if (find_net(fdt, &s) != 0)
         fail("virtionet", "no-device");
     struct vnet_ops ops;
     board_vnet_ops(s.base, &ops);
     struct vnet_config cfg;
     vnet_config_defaults(&cfg);
+#ifdef RVNET_IMG_SMALL
+    cfg.rx_queue_size = RVNET_IMG_QUEUE;
+    cfg.tx_queue_size = RVNET_IMG_QUEUE;
+    cfg.legacy_align = RVNET_IMG_LEGACY_ALIGN;
+#endif
     if (vnet_dma_size(&cfg) > sizeof(dma))
         fail("virtionet", "dma-too-small");
     int rc = vnet_init(&dev, &ops, &cfg, dma, sizeof(dma));
@@ -392,8 +420,12 @@ int rv_main(const void *fdt)
     check(bringup_stub_dhcp(&bu, &bcfg, &stub));
     /* The stub's lease back too (it stays in the host), unless the
      * hand-over takes it with the device. */
+#ifdef RVNET_IMG_SMALL
+    check(bringup_stop(&bu));
+#else
     if (!handover_asked(fdt))
         check(bringup_stop(&bu));
+#endif
 
     struct vnet_counters c;
     vnet_counters(&dev, &c);
@@ -411,7 +443,9 @@ int rv_main(const void *fdt)
     board_put_dec((t_lease - t0) / (board_ticks_hz() / 1000u));
     board_puts(" ms (guest clock)\n");
     irq_check();
+#ifndef RVNET_IMG_SMALL
     handover_run(&ns, fdt, s.base);
+#endif
     board_puts("SELFTEST: done\n");
     return 0;
 }

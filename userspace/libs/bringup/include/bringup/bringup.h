@@ -81,9 +81,17 @@ const char *bringup_strerror(int err);
 
 /* The storage the module owns, sized for a bring-up host that talks to its
  * server and its gateway: lo's queue and a small ARP cache, each entry
- * with room for the one packet held while it resolves. */
+ * with room for the one packet held while it resolves. A build may set
+ * both smaller (platform/rv-virt's small image: 2 and 2, for its server
+ * and gateway): they size struct bringup, so they must be the same for the
+ * module's own files and every file that includes this header (the small
+ * image builds the module for itself with them). */
+#ifndef BRINGUP_LO_DEPTH
 #define BRINGUP_LO_DEPTH LO_DEPTH_DEFAULT
+#endif
+#ifndef BRINGUP_ARP_N
 #define BRINGUP_ARP_N 4u
+#endif
 /* The packet buffers among it: what a count of static RAM puts beside the
  * DMA block (bench/run.sh, P3). */
 #define BRINGUP_BUFFER_BYTES                                                                       \
