@@ -86,62 +86,20 @@ cmake --build "$rv" -j"$jobs" >"$out/rv-build.log" 2>&1 ||
     { cat "$out/rv-build.log"; die "riscv64 build failed"; }
 image=$rv/platform/rv-virt/rvnet-rv-virt.elf
 
-# The bench-only size images (bench/size/size_main.c), linked exactly as the
-# M-mode rv-virt image is (same flags, link script and board files, read from
-# platform/rv-virt) but with a main that runs only the bring-up module's
-# first steps: the netstack up and DHCP on the wire.
-libs=(bringup netstack loopback dhcp_stub netproto virtio_net)
-lib_dir() { case $1 in dhcp_stub) echo dhcp-stub ;; virtio_net) echo virtio-net ;; *) echo "$1" ;; esac; }
-archives=()
-includes=(-Iplatform/rv-virt)
-for l in "${libs[@]}"; do
-    archives+=("$rv/userspace/libs/$(lib_dir "$l")/librvnet_$l.a")
-    includes+=("-Iuserspace/libs/$(lib_dir "$l")/include")
-done
-rvflags=(--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib
-    -Os -ffunction-sections -fdata-sections -DNDEBUG -std=c11 -Wall -Wextra -Werror -Wshadow
-    -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-align -Wvla)
-# The M-mode image's board files: everything of rvnet-rv-virt.elf but main.c
-# and fdt.c (platform/rv-virt/CMakeLists.txt), with its -march (CSRs need
-# Zicsr).
-board_files=(entry_m.S board_m.c board.c irq.c)
-board_objs=()
-for f in "${board_files[@]}"; do
-    board_objs+=("$sizedir/${f%.*}.o")
-    riscv64-unknown-elf-gcc "${rvflags[@]}" -march=rv64imac_zicsr "${includes[@]}" -c "platform/rv-virt/$f" \
-        -o "$sizedir/${f%.*}.o" 2>"$out/size-build.log" || { cat "$out/size-build.log"; die "$f"; }
-done
-for v in nostub; do
-    riscv64-unknown-elf-gcc "${rvflags[@]}" "${includes[@]}" -c bench/size/size_main.c \
-        -o "$sizedir/size_main_$v.o" 2>"$out/size-$v.log" || { cat "$out/size-$v.log"; die "size_main $v"; }
-    riscv64-unknown-elf-gcc "${rvflags[@]}" -nostartfiles -T platform/rv-virt/link_m.ld \
-        -Wl,--gc-sections -Wl,-Map="$sizedir/size-$v.map" "${board_objs[@]}" \
-        "$sizedir/size_main_$v.o" "${archives[@]}" -lc -lgcc -o "$sizedir/size-$v.elf" \
-        2>"$out/size-$v.log" || { cat "$out/size-$v.log"; die "size image $v failed to link"; }
-done
+# The bench-only size image (bench/size/size_main.c), built by
+# bench/size/size-image.sh, which the size budget test
+# (bench/size/check-budget.sh) builds and measures the same way.
+# shellcheck source=bench/size/size-image.sh
+source bench/size/size-image.sh
+libs=("${size_libs[@]}")
+lib_dir() { size_lib_dir "$1"; }
+includes=("${size_includes[@]}")
+rvflags=("${size_rvflags[@]}")
+size_image_build "$rv" "$sizedir" 2>"$out/size-nostub.log" ||
+    { cat "$out/size-nostub.log"; die "the size image failed to build"; }
 # .text and .rodata bytes each input file put into a linked image, from the
 # GNU ld map (after gc-sections): "bytes file" lines.
-map_sum() {
-    awk '
-        function hex(h, i, v) {
-            v = 0; h = tolower(h); sub(/^0x/, "", h)
-            for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-            return v
-        }
-        function add(sec, sz, file) {
-            if (sec !~ /^\.(text|s?rodata)/) return
-            sub(/^.*\//, "", file)
-            s[file] += hex(sz)
-        }
-        /^Discarded input sections/ { skip = 1 }
-        /^Linker script and memory map/ { skip = 0 }
-        skip { next }
-        /^ \.(text|s?rodata)[^ ]* +0x[0-9a-f]+ +0x[0-9a-f]+ / { add($1, $3, $4); next }
-        /^ \.(text|s?rodata)[^ ]*$/ { pend = $1; next }
-        pend != "" && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ / { add(pend, $2, $3); pend = ""; next }
-        { pend = "" }
-        END { for (f in s) if (s[f] > 0) printf "%d %s\n", s[f], f }' "$1" | sort -n
-}
+map_sum() { size_map_sum "$1"; }
 
 # --- P1: ICMP echo on lo -----------------------------------------------------
 # Instructions: callgrind's total for N=10000 minus N=0, over 10000 (start-up,
@@ -189,11 +147,11 @@ for l in "${libs[@]}"; do
 done
 row P2 "all ${#libs[@]} archives together, before linking: text+rodata, B" "$total_lib_text" "-" "-" "-" "-"
 # Linked images: .text + .rodata from the section table (gc-sectioned).
-img_ro() { riscv64-unknown-elf-size -A "$1" | awk '$1 == ".text" || $1 ~ /^\.s?rodata/ { s += $2 } END { print s + 0 }'; }
+img_ro() { size_img_ro "$1"; }
 lwip_text=$(size -A /usr/lib/x86_64-linux-gnu/liblwip.so.0 | awk '$1 == ".text" { print $2 }')
 lwip_ro=$(size -A /usr/lib/x86_64-linux-gnu/liblwip.so.0 | awk '$1 == ".rodata" { print $2 }')
 cmp_lwip="Debian liblwip.so (x86_64) .text $lwip_text (+ .rodata $lwip_ro)"
-libs_only=$(map_sum "$sizedir/size-nostub.map" | awk '$2 ~ /^librvnet_/ { t += $1 } END { print t + 0 }')
+libs_only=$(size_libs_only "$sizedir/size-nostub.map")
 row P2 "whole stack, the libraries alone as linked in the bench image without the stub server (start.S, board.c, main, libc left out): text+rodata, B" \
     "$libs_only" "<= 10240" "$(le "$libs_only" 10240)" "$cmp_lwip" "$(ratio "$libs_only" "$lwip_text")"
 s=$(img_ro "$sizedir/size-nostub.elf")
