@@ -139,6 +139,38 @@ static void dhcp_wire_then_ping(uint32_t version, const char *pcap)
     nt_free(t);
 }
 
+/* A next hop that answers ARP late: the requests sent meanwhile must not
+ * replace each other in ARP's one-packet hold. The link is cut (the fake
+ * device has no backend) while the first request and its ARP request go
+ * out, so both are lost and the stub answers only ARP's retry, a second
+ * later; requests 2 and 3 are due 10 and 20 ms after the first. Every one
+ * of them must still reach the peer and come back, none dropped. */
+static void test_ping_waits_behind_arp(void **state)
+{
+    (void)state;
+    struct nt *t = wire_rig(1, NULL);
+    (void)run_until(t, NS_EV_DHCP_BOUND, 20);
+    fake_vnet_attach(&t->h.fake, NULL);
+    struct ns_ping_params p = {PEER, 0x78, 3, 56, 10, 1000};
+    assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK); /* request 1 held, ARP request lost */
+    assert_true(ns_arp_pending(&t->ns));
+    for (unsigned i = 0; i < 25; i++) { /* past requests 2 and 3's times */
+        t->now++;
+        assert_int_equal(nt_poll(t), NS_OK);
+    }
+    fake_vnet_attach(&t->h.fake, &t->be);
+    run_until(t, NS_EV_PING_DONE, 200);
+    struct ns_ping_result r;
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.sent, 3);
+    assert_int_equal(r.received, 3);
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(t->peer.stats.icmp_replies, 3);
+    assert_int_equal(nt_cnt(t).arp_hold_drop, 0);
+    nt_free(t);
+}
+
 static void test_dhcp_wire_then_ping_legacy(void **state)
 {
     (void)state;
@@ -329,6 +361,7 @@ static void test_renew_on_wire_then_lost(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ping_waits_behind_arp),
         cmocka_unit_test(test_dhcp_wire_then_ping_legacy),
         cmocka_unit_test(test_dhcp_wire_then_ping_modern),
         cmocka_unit_test(test_pcap_tee_of_the_stub_is_deterministic),

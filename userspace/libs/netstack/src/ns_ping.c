@@ -118,7 +118,12 @@ void ns_ping_step(struct ns_host *ns, uint64_t now_ms)
             finish(ns);
         return;
     }
-    if (now_ms < pg->next_ms)
+    /* ARP holds one packet per neighbour, the newest (ns_arp_output): a
+     * request sent while the one before still waits for its next hop would
+     * replace it, and that one would be lost though the peer answers all.
+     * So the next request waits until nothing waits for ARP; the resolution
+     * (or its give-up, ns_arp_timers) lets it go at the next poll. */
+    if (now_ms < pg->next_ms || ns_arp_pending(ns))
         return;
     uint8_t *msg = ns->tx + NS_L4_OFF;
     uint8_t *data = msg + NP_ICMP_HLEN;
@@ -183,5 +188,8 @@ uint64_t ns_ping_deadline(const struct ns_host *ns)
         return UINT64_MAX;
     if (pg->r.sent >= pg->p.count)
         return pg->last_tx_ms + pg->p.timeout_ms;
+    /* Waiting behind ARP: the reply or ARP's own deadline wakes us. */
+    if (ns_arp_pending(ns))
+        return UINT64_MAX;
     return pg->next_ms;
 }
