@@ -60,7 +60,8 @@
  * answer to an ERROR).
  */
 #define STUB_TFTP_PORT 69u
-#define STUB_TFTP_BLKSIZE_MAX 1428u /* slirp's cap (TFTP-NOTES), 1500 - 72 */
+/* The largest blksize granted: libslirp's TFTP server's cap, 1500 - 72. */
+#define STUB_TFTP_BLKSIZE_MAX 1428u
 /* The largest window granted: what one ns_poll takes from the device with
  * the default rx_budget (64), as the stub delivers a window at once. */
 #define STUB_TFTP_WINDOW_MAX 64u

@@ -314,8 +314,12 @@ const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_re
          * waits for the network asleep in wfi. */
         if (req->spin && !arrived(NULL)) {
             board_irq_source(false);
+            /* A broken device ends the spin: the platform's run_until,
+             * next, polls again and acts on it (restarts virt0 once). Other
+             * errors are one frame, counted by the netstack. */
             for (unsigned i = 0; i < req->spin && !arrived(NULL); i++)
-                (void)ns_poll(ns, now);
+                if (ns_poll(ns, now) == NS_ERR_DEVICE_BROKEN)
+                    break;
             board_irq_source(true);
         }
         uint64_t deadline = tftp_client_deadline(&x.c);
