@@ -11,6 +11,12 @@
                   writes a field of struct vnet_dev: everything else uses
                   the frontend's accessors (virtio_net.h says the fields are
                   private).
+  outside-refs ROOT
+                  no file of the tree (text files, build/ and .git left
+                  out) names a file outside the repository: the design
+                  notes the project was started from (DESIGN.md, STYLE.md,
+                  the *-NOTES.md checklists) or a ../shared directory. The
+                  tree carries what it needs (docs/architecture.md).
 
 Each prints what it found, one line per finding with the file and line, and
 exits 1 on any finding, 0 otherwise.
@@ -27,7 +33,7 @@ strings taken out. A name that also holds some other struct somewhere is
 left out (it cannot be told apart without the types). tests/ is not
 looked at: the frontend's unit tests look inside it on purpose.
 
-Usage: tree_shape.py lines|functions|vnet-fields ROOT
+Usage: tree_shape.py lines|functions|vnet-fields|outside-refs ROOT
 """
 import os
 import re
@@ -160,9 +166,33 @@ def check_vnet_fields(root):
     return bad
 
 
+# The names looked for; this file itself, which must spell them, is skipped.
+OUTSIDE = re.compile(r"\.\./shared|\b(?:DESIGN|STYLE)\.md\b|\b(?:VIRTIO|DHCP|TFTP)-NOTES\b")
+SELF = "tests/bringup_rv_virt_v1_2_host/tree_shape.py"
+
+
+def check_outside_refs(root):
+    bad = []
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if x not in (".git", "build"))
+        for f in sorted(files):
+            path = os.path.join(d, f)
+            with open(path, "rb") as fh:
+                data = fh.read()
+            if b"\0" in data:
+                continue  # binary: pcaps, fuzz inputs
+            rel = os.path.relpath(path, root)
+            if rel == SELF:
+                continue
+            for n, line in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
+                if OUTSIDE.search(line):
+                    bad.append(f"{rel}:{n}: names a file outside the repository")
+    return bad
+
+
 def main():
     checks = {"lines": check_lines, "functions": check_functions,
-              "vnet-fields": check_vnet_fields}
+              "vnet-fields": check_vnet_fields, "outside-refs": check_outside_refs}
     if len(sys.argv) != 3 or sys.argv[1] not in checks:
         sys.exit(__doc__)
     bad = checks[sys.argv[1]](sys.argv[2])
