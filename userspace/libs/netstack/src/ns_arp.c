@@ -9,6 +9,21 @@
 
 static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
+/* Sends the len-byte ARP packet at frame + NP_ETH_HLEN on virt0 under an
+ * Ethernet header to dst_mac, padded to the minimum frame (RFC 894). The
+ * caller counts what it sent. */
+int ns_arp_frame_out(struct ns_host *ns, const uint8_t *dst_mac, uint8_t *frame, size_t cap,
+                     size_t len)
+{
+    struct np_eth e;
+    memcpy(e.dst, dst_mac, 6);
+    memcpy(e.src, ns->ifs[NS_IF_VIRT0].mac, 6);
+    e.type = NP_ETHERTYPE_ARP;
+    if (np_eth_build(frame, cap, &e, len, &len) != NP_OK)
+        return NS_ERR_INVAL;
+    return ns_if_output(ns, NS_IF_VIRT0, frame, len, false);
+}
+
 /* Builds and sends one ARP packet on virt0 in a minimum-size frame. */
 static int arp_send(struct ns_host *ns, uint16_t op, const uint8_t *dst_mac, const uint8_t *tha,
                     uint32_t tpa)
@@ -16,20 +31,15 @@ static int arp_send(struct ns_host *ns, uint16_t op, const uint8_t *dst_mac, con
     const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
     uint8_t frame[NP_ETH_MIN_FRAME];
     struct np_arp a;
-    struct np_eth e;
     size_t n;
     a.op = op;
     memcpy(a.sha, v->mac, 6);
     a.spa = v->addr;
     memcpy(a.tha, tha, 6);
     a.tpa = tpa;
-    memcpy(e.dst, dst_mac, 6);
-    memcpy(e.src, v->mac, 6);
-    e.type = NP_ETHERTYPE_ARP;
-    if (np_arp_build(frame + NP_ETH_HLEN, sizeof(frame) - NP_ETH_HLEN, &a, &n) != NP_OK ||
-        np_eth_build(frame, sizeof(frame), &e, n, &n) != NP_OK)
+    if (np_arp_build(frame + NP_ETH_HLEN, sizeof(frame) - NP_ETH_HLEN, &a, &n) != NP_OK)
         return NS_ERR_INVAL; /* cannot happen: the sizes are constants */
-    int rc = ns_if_output(ns, NS_IF_VIRT0, frame, n, false);
+    int rc = ns_arp_frame_out(ns, dst_mac, frame, sizeof(frame), n);
     if (rc == NS_OK) {
         if (op == NP_ARP_REQUEST)
             ns->cnt.arp_req_out++;

@@ -88,11 +88,12 @@ static void lease_event(struct ns_host *ns, enum dhcp_client_event ev)
 static int send_wire(struct ns_host *ns, const struct dhcp_tx *tx)
 {
     if (tx->kind == DHCP_TX_ARP) {
-        size_t n;
-        if (dhcp_tx_frame(tx, ns->ifs[NS_IF_VIRT0].mac, NULL, ns->tx, sizeof(ns->tx), &n) !=
-            DHCP_OK)
-            return NS_ERR_INVAL; /* cannot happen: the client wrote 28 bytes */
-        int rc = ns_if_output(ns, NS_IF_VIRT0, ns->tx, n, false);
+        /* Moved down under an Ethernet header of its own (the ranges do
+         * not overlap: the packet sits past a UDP/IPv4 header's room). */
+        if (tx->len != NP_ARP_LEN)
+            return NS_ERR_INVAL; /* cannot happen: the client writes 28 bytes */
+        memcpy(ns->tx + NP_ETH_HLEN, tx->buf, NP_ARP_LEN);
+        int rc = ns_arp_frame_out(ns, tx->dst_mac, ns->tx, sizeof(ns->tx), NP_ARP_LEN);
         if (rc == NS_OK)
             ns->cnt.arp_probe_out++;
         return rc;

@@ -91,6 +91,8 @@ size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst);
  * client's probe sees it first). */
 void ns_arp_input(struct ns_host *ns, const struct np_arp *a);
 int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t len);
+int ns_arp_frame_out(struct ns_host *ns, const uint8_t *dst_mac, uint8_t *frame, size_t cap,
+                     size_t len);
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms);
 uint64_t ns_arp_deadline(const struct ns_host *ns);
 void ns_arp_announce(struct ns_host *ns, unsigned count);
