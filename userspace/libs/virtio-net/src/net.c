@@ -132,16 +132,21 @@ static unsigned refill_rx(struct vnet_dev *dev)
     return n;
 }
 
-static void kick(struct vnet_dev *dev, struct vnet_vq *vq)
+/* Notifies the device unless it set NO_NOTIFY (virtio 1.2 §2.7.13.4). */
+static void notify(struct vnet_dev *dev, struct vnet_vq *vq)
 {
-    if (!vnet_vq_publish(vq, &dev->mmio.ops))
-        return;
     if (vnet_vq_notify_needed(vq, &dev->mmio.ops)) {
         vnet_mmio_notify(&dev->mmio, vq->index);
         dev->cnt.kicks++;
     } else {
         dev->cnt.kicks_suppressed++;
     }
+}
+
+static void kick(struct vnet_dev *dev, struct vnet_vq *vq)
+{
+    if (vnet_vq_publish(vq, &dev->mmio.ops))
+        notify(dev, vq);
 }
 
 static int fail(struct vnet_dev *dev, int rc)
@@ -224,12 +229,7 @@ int vnet_init(struct vnet_dev *dev, const struct vnet_ops *ops, const struct vne
     if (rc != VNET_OK)
         return fail(dev, rc);
     dev->state = VNET_STATE_READY;
-    if (vnet_vq_notify_needed(&dev->rxq, ops)) {
-        vnet_mmio_notify(&dev->mmio, VNET_RX_QUEUE);
-        dev->cnt.kicks++;
-    } else {
-        dev->cnt.kicks_suppressed++;
-    }
+    notify(dev, &dev->rxq);
     return VNET_OK;
 }
 
