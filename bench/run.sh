@@ -129,7 +129,8 @@ grep -qx 'optimised: yes' "$out/bench_netstack.txt" || die "the host build is no
 p1_ns=$(ns_per_echo "$out/bench_netstack.txt")
 lw_ns=$(ns_per_echo "$out/bench_lwip.txt")
 lwv=$(sed -n 's/^lwIP: \([0-9.]*\) .*/\1/p' "$out/bench_lwip.txt")
-row P1 "ICMP echo on lo, 56 B: instructions per echo" "$p1_ins" "<= 600" "$(le "$p1_ins" 600)" \
+row P1 "ICMP echo on lo, 56 B: instructions per echo (issue 17's target; the first spec's was 600)" "$p1_ins" \
+    "<= 1200" "$(le "$p1_ins" 1200)" \
     "lwIP $lwv (Debian), raw API on its loopback: $lw_ins" "$(ratio "$p1_ins" "$lw_ins")"
 row P1 "ICMP echo on lo, 56 B: ns per echo (1,000,000 echoes)" "$p1_ns" "-" "-" \
     "lwIP $lwv (Debian): $lw_ns" "$(ratio "$p1_ns" "$lw_ns")"
@@ -152,14 +153,14 @@ lwip_text=$(size -A /usr/lib/x86_64-linux-gnu/liblwip.so.0 | awk '$1 == ".text" 
 lwip_ro=$(size -A /usr/lib/x86_64-linux-gnu/liblwip.so.0 | awk '$1 == ".rodata" { print $2 }')
 cmp_lwip="Debian liblwip.so (x86_64) .text $lwip_text (+ .rodata $lwip_ro)"
 libs_only=$(size_libs_only "$sizedir/size-nostub.map")
-row P2 "whole stack, the libraries alone as linked in the bench image without the stub server (start.S, board.c, main, libc left out): text+rodata, B" \
-    "$libs_only" "<= 10240" "$(le "$libs_only" 10240)" "$cmp_lwip" "$(ratio "$libs_only" "$lwip_text")"
+row P2 "whole stack, the libraries alone as linked in the bench image without the stub server (start.S, board.c, main, libc left out; issue 17's target, the first spec's was 10,240): text+rodata, B" \
+    "$libs_only" "<= 12288" "$(le "$libs_only" 12288)" "$cmp_lwip" "$(ratio "$libs_only" "$lwip_text")"
 s=$(img_ro "$sizedir/size-nostub.elf")
 what="that bench image whole (frontend, netstack, lo, DHCP client on the wire; start.S, board.c, main, libc)"
-row P2 "$what: text+rodata, B" "$s" "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
+row P2 "$what: text+rodata, B" "$s" "<= 12288" "$(le "$s" 12288)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 s=$(img_ro "$image")
 row P2 "rv-virt bring-up image as is (both DHCP modes, pings, FDT walk, TFTP fetch): text+rodata, B" "$s" \
-    "<= 10240" "$(le "$s" 10240)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
+    "<= 12288" "$(le "$s" 12288)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 for v in nostub; do
     {
         echo "# .text+.rodata per input file in $sizedir/size-$v.elf (from the link map, after gc-sections)"
