@@ -16,7 +16,8 @@
 # valgrind, QEMU, the riscv64 toolchain and picolibc; python3 for P7's
 # files and profile), builds into its own
 # directories (build/bench-host: Release host build; build/bench-rv: the
-# riscv64 MinSizeRel target build; build/bench-size: the bench-only size
+# riscv64 MinSizeRel target build; build/bench-rv-lto: the same with -flto,
+# for one row; build/bench-size: the bench-only size
 # images; build/bench-lwip: the lwIP program) and keeps raw outputs,
 # callgrind files and profiles in build/bench-out. It never fails on speed or
 # size: a missed target is reported as missed. It fails only when something
@@ -97,6 +98,30 @@ includes=("${size_includes[@]}")
 rvflags=("${size_rvflags[@]}")
 size_image_build "$rv" "$sizedir" 2>"$out/size-nostub.log" ||
     { cat "$out/size-nostub.log"; die "the size image failed to build"; }
+# The same image with link-time optimisation, for one P2 row: what -flto
+# gives a firmware that builds the libraries into its own image. The
+# libraries are compiled again with -flto into build/bench-rv-lto; the
+# installed archives and every other row stay without it. The link leaves
+# out -Wmaybe-uninitialized: inlining across files, GCC 12 takes ns_ip.c's
+# struct np_udp u (read only when the UDP parse filled it, udp_ok) for
+# maybe unset, a false positive the per-file builds do not see.
+rvlto=build/bench-rv-lto
+lto_flags="$(awk '/CMAKE_C_FLAGS_INIT/ { getline; gsub(/^ *"|"\)$/, ""); print }' cmake/riscv64-unknown-elf.cmake) -flto"
+if [ -f "$rvlto/CMakeCache.txt" ] && ! grep -qxF "CMAKE_C_FLAGS:STRING=$lto_flags" "$rvlto/CMakeCache.txt"; then
+    rm -rf "$rvlto"
+fi
+lto_archives=()
+for l in "${libs[@]}"; do lto_archives+=("$rvlto/userspace/libs/$(lib_dir "$l")/librvnet_$l.a"); done
+cmake -S . -B "$rvlto" -DCMAKE_TOOLCHAIN_FILE=cmake/riscv64-unknown-elf.cmake -DCMAKE_BUILD_TYPE=MinSizeRel \
+    -DCMAKE_C_FLAGS="$lto_flags" -DCMAKE_AR="$(command -v riscv64-unknown-elf-gcc-ar)" \
+    -DCMAKE_RANLIB="$(command -v riscv64-unknown-elf-gcc-ranlib)" >"$out/rv-lto.log" 2>&1 &&
+    cmake --build "$rvlto" -j"$jobs" --target "${libs[@]/#/rvnet_}" >>"$out/rv-lto.log" 2>&1 &&
+    riscv64-unknown-elf-gcc "${rvflags[@]}" -flto "${includes[@]}" -c bench/size/size_main.c \
+        -o "$sizedir/size_main_lto.o" >>"$out/rv-lto.log" 2>&1 &&
+    riscv64-unknown-elf-gcc "${rvflags[@]}" -flto -Wno-maybe-uninitialized -nostartfiles -T platform/rv-virt/link_m.ld \
+        -Wl,--gc-sections "$sizedir"/{entry_m,board_m,board,irq}.o "$sizedir/size_main_lto.o" "${lto_archives[@]}" \
+        -lc -lgcc -o "$sizedir/size-lto.elf" >>"$out/rv-lto.log" 2>&1 ||
+    { cat "$out/rv-lto.log"; die "the -flto size image failed to build"; }
 # .text and .rodata bytes each input file put into a linked image, from the
 # GNU ld map (after gc-sections): "bytes file" lines.
 map_sum() { size_map_sum "$1"; }
@@ -158,6 +183,9 @@ row P2 "whole stack, the libraries alone as linked in the bench image without th
 s=$(img_ro "$sizedir/size-nostub.elf")
 what="that bench image whole (frontend, netstack, lo, DHCP client on the wire; start.S, board.c, main, libc)"
 row P2 "$what: text+rodata, B" "$s" "<= 12288" "$(le "$s" 12288)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
+s=$(img_ro "$sizedir/size-lto.elf")
+row P2 "the same image linked with -flto (libraries and main; bench only, the installed archives are not LTO): text+rodata, B" \
+    "$s" "-" "-" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
 s=$(img_ro "$image")
 row P2 "rv-virt bring-up image as is (both DHCP modes, pings, FDT walk, TFTP fetch): text+rodata, B" "$s" \
     "<= 12288" "$(le "$s" 12288)" "$cmp_lwip" "$(ratio "$s" "$lwip_text")"
