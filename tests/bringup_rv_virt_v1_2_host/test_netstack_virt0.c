@@ -171,6 +171,33 @@ static void test_ping_waits_behind_arp(void **state)
     nt_free(t);
 }
 
+/* Only the ping's own next hop holds it back: with another neighbour's
+ * ARP pending (a host on the link that does not answer), a ping of
+ * 127.0.0.1 goes at once, not after that ARP gives up three seconds on. */
+static void test_ping_not_behind_another_arp(void **state)
+{
+    (void)state;
+    struct nt *t = wire_rig(1, NULL);
+    (void)run_until(t, NS_EV_DHCP_BOUND, 20);
+    fake_vnet_attach(&t->h.fake, NULL);
+    struct ns_ping_params away = {NP_IPV4(10, 0, 2, 99), 0x79, 1, 56, 10, 1000};
+    assert_int_equal(ns_ping_start(&t->ns, &away), NS_OK);
+    assert_int_equal(nt_poll(t), NS_OK);
+    assert_true(ns_arp_pending(&t->ns));
+    ns_ping_stop(&t->ns);
+    uint64_t t0 = t->now;
+    struct ns_ping_params lo = {NS_LOOPBACK_ADDR, 0x7a, 3, 56, 10, 1000};
+    assert_int_equal(ns_ping_start(&t->ns, &lo), NS_OK);
+    run_until(t, NS_EV_PING_DONE, 200);
+    struct ns_ping_result r;
+    ns_ping_get(&t->ns, &r);
+    assert_int_equal(r.sent, 3);
+    assert_int_equal(r.received, 3);
+    assert_true(t->now - t0 < 100);
+    assert_true(ns_arp_pending(&t->ns)); /* the other one still waits */
+    nt_free(t);
+}
+
 static void test_dhcp_wire_then_ping_legacy(void **state)
 {
     (void)state;
@@ -362,6 +389,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ping_waits_behind_arp),
+        cmocka_unit_test(test_ping_not_behind_another_arp),
         cmocka_unit_test(test_dhcp_wire_then_ping_legacy),
         cmocka_unit_test(test_dhcp_wire_then_ping_modern),
         cmocka_unit_test(test_pcap_tee_of_the_stub_is_deterministic),

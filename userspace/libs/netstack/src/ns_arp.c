@@ -256,6 +256,13 @@ int ns_arp_lookup(const struct ns_host *ns, uint32_t ip, uint8_t mac[6])
     return NS_OK;
 }
 
+bool ns_arp_holds(const struct ns_host *ns, uint32_t ip)
+{
+    const struct ns_arp_entry *e = find(ns, ip);
+    const struct ns_frame *h = e ? hold_of(ns, e) : NULL;
+    return e && e->state == NS_ARP_PENDING && h && h->len != 0;
+}
+
 bool ns_arp_pending(const struct ns_host *ns)
 {
     if (!ns)

@@ -85,6 +85,9 @@ int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, 
 /* The largest IP payload a packet to dst carries: its interface's MTU less
  * the IPv4 header (lo for 127/8 and our own address, else virt0). */
 size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst);
+/* The neighbour ARP must resolve for a packet to dst: 0 when none (lo, a
+ * broadcast, no route). */
+uint32_t ns_ip_arp_hop(const struct ns_host *ns, uint32_t dst);
 
 /* === Floor 5: ns_arp.c (ARP: cache, responder, resolution) ============ */
 /* A parsed ARP packet virt0 received (IP input parses it, so that the DHCP
@@ -94,6 +97,8 @@ int ns_arp_output(struct ns_host *ns, uint32_t next_hop, uint8_t *frame, size_t 
 int ns_arp_frame_out(struct ns_host *ns, const uint8_t *dst_mac, uint8_t *frame, size_t cap,
                      size_t len);
 void ns_arp_timers(struct ns_host *ns, uint64_t now_ms);
+/* Whether a packet waits in the hold for ip's resolution. */
+bool ns_arp_holds(const struct ns_host *ns, uint32_t ip);
 uint64_t ns_arp_deadline(const struct ns_host *ns);
 void ns_arp_announce(struct ns_host *ns, unsigned count);
 /* The resolved entries into out; held packets dropped; the cache emptied. */

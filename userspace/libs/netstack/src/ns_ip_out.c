@@ -16,6 +16,29 @@ static bool to_lo(const struct ns_host *ns, uint32_t dst)
     return ns_is_loopback(dst) || (v->addr != 0 && dst == v->addr);
 }
 
+/* The next hop on virt0 for a dst that is not lo's: 255.255.255.255 for a
+ * broadcast (even unconfigured: DHCP needs it), dst itself on the local
+ * subnet, else the gateway; 0 when there is no route. */
+static uint32_t virt0_hop(const struct ns_host *ns, uint32_t dst)
+{
+    const struct ns_iface *v = &ns->ifs[NS_IF_VIRT0];
+    if (ns_is_bcast(ns, dst))
+        return NP_IPV4_BROADCAST;
+    if (v->addr == 0 || dst == 0 || np_ipv4_is_multicast(dst))
+        return 0;
+    if (((dst ^ v->addr) & v->mask) == 0)
+        return dst;
+    return v->gw;
+}
+
+uint32_t ns_ip_arp_hop(const struct ns_host *ns, uint32_t dst)
+{
+    if (to_lo(ns, dst))
+        return 0;
+    uint32_t hop = virt0_hop(ns, dst);
+    return hop == NP_IPV4_BROADCAST ? 0 : hop;
+}
+
 size_t ns_ip_payload_max(const struct ns_host *ns, uint32_t dst)
 {
     return ns_if_mtu(ns, to_lo(ns, dst) ? NS_IF_LO : NS_IF_VIRT0) - NP_IPV4_HLEN;
@@ -43,17 +66,10 @@ int ns_ip_output(struct ns_host *ns, uint8_t proto, uint32_t src, uint32_t dst, 
         if (src == 0)
             src = ns_is_loopback(dst) ? NS_LOOPBACK_ADDR : dst;
     } else {
-        if (ns_is_bcast(ns, dst)) {
-            hop = NP_IPV4_BROADCAST;
-        } else if (v->addr == 0 || dst == 0 || np_ipv4_is_multicast(dst)) {
+        hop = virt0_hop(ns, dst);
+        if (hop == 0) {
             ns->cnt.ip_no_route++;
             return NS_ERR_NO_ROUTE;
-        } else if (((dst ^ v->addr) & v->mask) != 0) {
-            if (v->gw == 0) {
-                ns->cnt.ip_no_route++;
-                return NS_ERR_NO_ROUTE;
-            }
-            hop = v->gw;
         }
         if (src == 0)
             src = v->addr;

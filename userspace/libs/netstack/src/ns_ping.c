@@ -108,6 +108,12 @@ static void finish(struct ns_host *ns)
     ns_emit(ns, &e);
 }
 
+static bool behind_arp(const struct ns_host *ns)
+{
+    uint32_t hop = ns_ip_arp_hop(ns, ns->ping.p.dst);
+    return hop != 0 && ns_arp_holds(ns, hop);
+}
+
 void ns_ping_step(struct ns_host *ns, uint64_t now_ms)
 {
     struct ns_ping *pg = &ns->ping;
@@ -119,11 +125,12 @@ void ns_ping_step(struct ns_host *ns, uint64_t now_ms)
         return;
     }
     /* ARP holds one packet per neighbour, the newest (ns_arp_output): a
-     * request sent while the one before still waits for its next hop would
-     * replace it, and that one would be lost though the peer answers all.
-     * So the next request waits until nothing waits for ARP; the resolution
-     * (or its give-up, ns_arp_timers) lets it go at the next poll. */
-    if (now_ms < pg->next_ms || ns_arp_pending(ns))
+     * request sent while the one before still waits for the same next hop
+     * would replace it, and that one would be lost though the peer answers
+     * all. So the next request waits while its next hop's ARP holds one;
+     * that ends when ARP resolves it or gives up (ns_arp_timers, at most
+     * arp_tries * arp_retry_ms), and the next poll sends it. */
+    if (now_ms < pg->next_ms || behind_arp(ns))
         return;
     uint8_t *msg = ns->tx + NS_L4_OFF;
     uint8_t *data = msg + NP_ICMP_HLEN;
@@ -189,7 +196,7 @@ uint64_t ns_ping_deadline(const struct ns_host *ns)
     if (pg->r.sent >= pg->p.count)
         return pg->last_tx_ms + pg->p.timeout_ms;
     /* Waiting behind ARP: the reply or ARP's own deadline wakes us. */
-    if (ns_arp_pending(ns))
+    if (behind_arp(ns))
         return UINT64_MAX;
     return pg->next_ms;
 }
