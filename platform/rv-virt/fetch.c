@@ -323,9 +323,14 @@ const char *fetch_run(struct ns_host *ns, uint32_t server, const struct fetch_re
             board_irq_source(true);
         }
         uint64_t deadline = tftp_client_deadline(&x.c);
-        if (!arrived(NULL))
+        if (!arrived(NULL)) {
+            /* From the clock now, not before the spin; a deadline further
+             * than 2^32 ms is waited for in steps (the loop comes back). */
+            uint64_t t = board_now_ms();
+            uint64_t wait = deadline > t ? deadline - t : 0u;
             (void)pf->run_until(pf->ctx, arrived, NULL,
-                                deadline > now ? (uint32_t)(deadline - now) : 0u);
+                                wait > UINT32_MAX ? UINT32_MAX : (uint32_t)wait);
+        }
         /* Everything queued, before the next ACK goes out; one clock read
          * for all of it. */
         now = board_now_ms();
