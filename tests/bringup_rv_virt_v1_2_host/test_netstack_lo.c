@@ -327,7 +327,7 @@ static void test_udp_on_lo(void **state)
 }
 
 /*
- * The checksum policy of lo (docs/loopback.md): a frame the stack built
+ * The checksum policy of lo (docs/netstack.md, "Checksums on lo"): a frame the stack built
  * itself is not summed again, one injected (or sent through a raw socket)
  * is. Both UDP datagrams below get their checksum spoilt while they sit in
  * lo's slot; the stack's own is delivered (its checksum is not read), the

@@ -178,6 +178,10 @@ static int take_rule(struct walk *w, const struct opt_rule *r, const uint8_t *v,
         w->m->present |= r->arg;
         return DHCP_OK;
     }
+    /* Only lists and bytes carry a count (len_off); a K_U16 row is
+     * take_max_size's and never comes here. */
+    if (r->kind != K_ADDRS && r->kind != K_BYTES)
+        return DHCP_MSG_ERR_OPT_LEN;
     if (!seen_once(w, r->code))
         return DHCP_MSG_ERR_OPT_DUP;
     unsigned n;

@@ -45,7 +45,7 @@
  * fallible call returns 0 or a negative enum bringup_err; on failure the
  * step and the reason for its FAIL line are kept (bringup_fail_step,
  * bringup_fail_reason), and what the caller passed for output is left
- * untouched.
+ * untouched (but for bringup_release's *released, false on any failure).
  */
 #ifndef BRINGUP_BRINGUP_H
 #define BRINGUP_BRINGUP_H

@@ -45,6 +45,7 @@ struct lo_slot {
 /* The mark's bit in lo_slot.len: lengths stop at LO_FRAME_MAX, far below
  * it, so the slot needs no other field. */
 #define LO_MARK 0x8000u
+_Static_assert(LO_FRAME_MAX < LO_MARK, "a slot's length never reaches its mark bit");
 
 struct lo_counters {
     uint64_t tx_frames, tx_bytes; /* accepted by lo_send */
