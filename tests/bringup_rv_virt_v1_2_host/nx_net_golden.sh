@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The golden trace: `nx-net up --pcap` twice gives byte-identical files, and
+# The golden traces: `nx-net up --pcap` twice gives byte-identical files, and
 # both equal tests/golden/nx_net_up_<layout>.pcap (tshark checks those in
 # the nx_net_pcap_tshark test). Every build runs it against the same
 # checked-in files (gcc, clang with the sanitizers, s390x big-endian under
@@ -31,3 +31,12 @@ for layout in legacy modern; do
         { echo "golden: $layout: differs from $golden (RVNET_GOLDEN_UPDATE=1 after review)" >&2; exit 1; }
     echo "golden: $layout: $(wc -c <"$golden") bytes, identical twice and to the checked-in trace"
 done
+# The TFTP read's trace too (nx_net_tftp.sh checks it natively, with tshark):
+# here under the emulator as well, so a byte-order or compiler difference in
+# any of its frames fails the cross builds.
+golden=$src/tests/golden/nx_net_tftp_hello.pcap
+"${emu[@]}" "$nx" tftp get hello.txt -o "$work/hello.txt" --pcap "$work/tftp.pcap" >"$work/tftp.out" ||
+    { echo "golden: tftp: nx-net tftp get failed" >&2; cat "$work/tftp.out" >&2; exit 1; }
+cmp "$work/tftp.pcap" "$golden" ||
+    { echo "golden: tftp: differs from $golden (nx_net_tftp.sh's RVNET_GOLDEN_UPDATE=1 after review)" >&2; exit 1; }
+echo "golden: tftp: $(wc -c <"$golden") bytes, identical to the checked-in trace"
