@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets under tests/fuzz with clang and runs each for
-# SECONDS (default 20) on a scratch copy of its checked-in seed corpus.
+# SECONDS (default 20) on a scratch copy of its checked-in seed corpus and
+# of what the long campaign kept (tests/fuzz/merged, tests/fuzz/README.md).
 # Fails on the first finding; the crashing input is kept in build/fuzz/findings.
 # A longer run: bash scripts/fuzz.sh 600
 set -euo pipefail
@@ -19,9 +20,11 @@ for t in $targets; do
     work=build/fuzz/corpus/$t
     rm -rf "$work"
     mkdir -p "$work"
-    if [ -d "tests/fuzz/corpus/$t" ]; then
-        cp -r "tests/fuzz/corpus/$t/." "$work/"
-    fi
+    # The generated seeds, and what the long campaign kept
+    # (scripts/fuzz-campaign.sh, tests/fuzz/README.md).
+    for d in "tests/fuzz/corpus/$t" "tests/fuzz/merged/$t"; do
+        [ -d "$d" ] && cp -r "$d/." "$work/"
+    done
     log=build/fuzz/$t.log
     if ! "build/fuzz/tests/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix=build/fuzz/findings/"$t"- "$work" >"$log" 2>&1; then
