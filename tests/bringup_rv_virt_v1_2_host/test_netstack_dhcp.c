@@ -53,14 +53,7 @@ static uint64_t next64(uint64_t *s)
 
 static struct nt *wire(bool probe)
 {
-    struct nt *t = nt_new(false);
-    assert_int_equal(vnet_harness_open(&t->h, 1, NULL), 0);
-    assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
-    t->have_dev = true;
-    assert_int_equal(stub_net_init(&t->peer, NULL), 0);
-    t->be = stub_net_backend(&t->peer);
-    fake_vnet_attach(&t->h.fake, &t->be);
-    t->cfg.virt0 = &t->h.dev;
+    struct nt *t = nt_wire(1, NULL, NULL);
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = SEED;
     t->cfg.dhcp_client.probe.enabled = probe;

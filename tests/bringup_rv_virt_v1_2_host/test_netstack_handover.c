@@ -23,41 +23,18 @@
 #define MASK24 NP_IPV4(255, 255, 255, 0)
 #define NFRAMES 5u
 
-static unsigned run_until(struct nt *t, enum ns_event_type type, unsigned max_polls)
-{
-    unsigned seen = t->nev;
-    for (unsigned i = 0; i < max_polls; i++) {
-        assert_int_equal(nt_poll(t), NS_OK);
-        for (unsigned k = seen; k < t->nev && k < NT_EV; k++)
-            if (t->ev[k].type == type)
-                return k;
-        seen = t->nev;
-        uint64_t d = ns_next_deadline(&t->ns);
-        t->now = d != UINT64_MAX && d > t->now + 1 ? d : t->now + 1;
-    }
-    fail_msg("no event %d after %u polls", (int)type, max_polls);
-    return 0;
-}
-
 /* A bound host that has pinged the peer (so ARP knows it). */
 static struct nt *bound_rig(uint32_t version, struct nt_inits *inits)
 {
-    struct nt *t = nt_new(false);
-    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
-    assert_int_equal(nt_up_counted(&t->h, inits), VNET_OK);
-    t->have_dev = true;
-    assert_int_equal(stub_net_init(&t->peer, NULL), 0);
-    t->be = stub_net_backend(&t->peer);
-    fake_vnet_attach(&t->h.fake, &t->be);
-    t->cfg.virt0 = &t->h.dev;
+    struct nt *t = nt_wire(version, NULL, inits);
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = 7;
     assert_int_equal(nt_start(t), NS_OK);
     t->now = 1000;
-    run_until(t, NS_EV_DHCP_BOUND, 20);
+    nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     struct ns_ping_params p = {PEER, 0x55, 1, 16, 0, 5000};
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 20);
+    nt_run_until(t, NS_EV_PING_DONE, 20);
     struct ns_ping_result r;
     ns_ping_get(&t->ns, &r);
     ns_ping_stop(&t->ns);

@@ -19,39 +19,14 @@
 #define PEER NP_IPV4(10, 0, 2, 2)
 #define MASK24 NP_IPV4(255, 255, 255, 0)
 
-/* Polls, jumping to the next deadline, until an event of `type`; every
- * poll must return `want`. Returns the event's index in t->ev. */
-static unsigned run_until(struct nt *t, enum ns_event_type type, unsigned max_polls)
-{
-    unsigned seen = t->nev;
-    for (unsigned i = 0; i < max_polls; i++) {
-        assert_int_equal(nt_poll(t), NS_OK);
-        for (unsigned k = seen; k < t->nev && k < NT_EV; k++)
-            if (t->ev[k].type == type)
-                return k;
-        seen = t->nev;
-        uint64_t d = ns_next_deadline(&t->ns);
-        t->now = d != UINT64_MAX && d > t->now + 1 ? d : t->now + 1;
-    }
-    fail_msg("no event %d after %u polls", (int)type, max_polls);
-    return 0;
-}
-
 static struct nt *wire_rig(uint32_t version, struct nt_inits *inits)
 {
-    struct nt *t = nt_new(false);
-    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
-    assert_int_equal(nt_up_counted(&t->h, inits), VNET_OK);
-    t->have_dev = true;
-    assert_int_equal(stub_net_init(&t->peer, NULL), 0);
-    t->be = stub_net_backend(&t->peer);
-    fake_vnet_attach(&t->h.fake, &t->be);
-    t->cfg.virt0 = &t->h.dev;
+    struct nt *t = nt_wire(version, NULL, inits);
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = 42;
     assert_int_equal(nt_start(t), NS_OK);
     t->now = 1000;
-    run_until(t, NS_EV_DHCP_BOUND, 20);
+    nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     return t;
 }
 
@@ -60,7 +35,7 @@ static void expect_ping(struct nt *t)
     struct ns_ping_params p = {PEER, 0x99, 2, 32, 100, 1000};
     struct ns_ping_result r;
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 50);
+    nt_run_until(t, NS_EV_PING_DONE, 50);
     ns_ping_get(&t->ns, &r);
     ns_ping_stop(&t->ns);
     assert_int_equal(r.sent, 2);
@@ -116,7 +91,7 @@ static void restart_and_check(struct nt *t, const struct nt_inits *inits)
     assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
     assert_int_equal(i.addr, 0);
     assert_int_equal(ns_dhcp_state(&t->ns), DHCP_CLIENT_INIT_REBOOT);
-    unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
+    unsigned k = nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     assert_int_equal(t->ev[k].addr, OUR);
     struct dhcp_server_stats s1 = srv_stats(t);
     assert_int_equal(s1.discovers, s0.discovers);
@@ -267,7 +242,7 @@ static void test_restart_static_and_unbound(void **state)
     assert_int_equal(w->nev, nev); /* nothing was configured: no LOST */
     assert_int_equal(ns_dhcp_state(&w->ns), DHCP_CLIENT_INIT);
     w->peer.answer_dhcp = true;
-    run_until(w, NS_EV_DHCP_BOUND, 20);
+    nt_run_until(w, NS_EV_DHCP_BOUND, 20);
     assert_int_equal(inits.driver_ok, 2);
     nt_free(w);
 }

@@ -215,6 +215,45 @@ static inline int nt_up_counted(struct vnet_harness *h, struct nt_inits *c)
     return vnet_init(&h->dev, &ops, &h->cfg, h->window, h->window_len);
 }
 
+/* The two helpers below assert with cmocka: every test that includes this
+ * header has included cmocka.h before it. */
+
+/* A host on the fake device with the stub network behind it (srv: the
+ * stub's DHCP server configuration, NULL for its defaults). With inits,
+ * the frontend comes up through counting ops (nt_up_counted). t->cfg.virt0
+ * is set; the caller sets the rest of t->cfg, then nt_start. */
+static inline struct nt *nt_wire(uint32_t version, const struct dhcp_server_config *srv,
+                                 struct nt_inits *inits)
+{
+    struct nt *t = nt_new(false);
+    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
+    assert_int_equal(inits ? nt_up_counted(&t->h, inits) : vnet_harness_up(&t->h), VNET_OK);
+    t->have_dev = true;
+    assert_int_equal(stub_net_init(&t->peer, srv), 0);
+    t->be = stub_net_backend(&t->peer);
+    fake_vnet_attach(&t->h.fake, &t->be);
+    t->cfg.virt0 = &t->h.dev;
+    return t;
+}
+
+/* Polls, jumping to the next deadline, until an event of `type` arrives;
+ * every poll must return NS_OK. Returns the event's index in t->ev. */
+static inline unsigned nt_run_until(struct nt *t, enum ns_event_type type, unsigned max_polls)
+{
+    unsigned seen = t->nev;
+    for (unsigned i = 0; i < max_polls; i++) {
+        assert_int_equal(nt_poll(t), NS_OK);
+        for (unsigned k = seen; k < t->nev && k < NT_EV; k++)
+            if (t->ev[k].type == type)
+                return k;
+        seen = t->nev;
+        uint64_t dl = ns_next_deadline(&t->ns);
+        t->now = dl != UINT64_MAX && dl > t->now + 1 ? dl : t->now + 1;
+    }
+    fail_msg("no event %d after %u polls", (int)type, max_polls);
+    return 0;
+}
+
 /* An IPv4 packet around plen bytes already at f + 34, in an Ethernet frame
  * dst/src. Returns the frame length. */
 static inline size_t nt_ip_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint8_t proto,

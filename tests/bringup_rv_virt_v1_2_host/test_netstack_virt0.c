@@ -25,34 +25,9 @@
 #define DNS NP_IPV4(10, 0, 2, 3)
 #define MASK24 NP_IPV4(255, 255, 255, 0)
 
-/* Polls, jumping to the next deadline, until an event of `type` arrives.
- * Returns its index in t->ev. */
-static unsigned run_until(struct nt *t, enum ns_event_type type, unsigned max_polls)
-{
-    unsigned seen = t->nev;
-    for (unsigned i = 0; i < max_polls; i++) {
-        assert_int_equal(nt_poll(t), NS_OK);
-        for (unsigned k = seen; k < t->nev && k < NT_EV; k++)
-            if (t->ev[k].type == type)
-                return k;
-        seen = t->nev;
-        uint64_t d = ns_next_deadline(&t->ns);
-        t->now = d != UINT64_MAX && d > t->now + 1 ? d : t->now + 1;
-    }
-    fail_msg("no event %d after %u polls", (int)type, max_polls);
-    return 0;
-}
-
 static struct nt *wire_rig(uint32_t version, const struct dhcp_server_config *srv)
 {
-    struct nt *t = nt_new(false);
-    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
-    assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
-    t->have_dev = true;
-    assert_int_equal(stub_net_init(&t->peer, srv), 0);
-    t->be = stub_net_backend(&t->peer);
-    fake_vnet_attach(&t->h.fake, &t->be);
-    t->cfg.virt0 = &t->h.dev;
+    struct nt *t = nt_wire(version, srv, NULL);
     t->cfg.dhcp = NS_DHCP_WIRE;
     t->cfg.dhcp_client.seed = 42;
     assert_int_equal(nt_start(t), NS_OK);
@@ -88,7 +63,7 @@ static void dhcp_wire_then_ping(uint32_t version, const char *pcap)
         t->be = pcap_tee_backend(&t->tee);
         fake_vnet_attach(&t->h.fake, &t->be);
     }
-    unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
+    unsigned k = nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     const struct ns_event *e = &t->ev[k];
     assert_int_equal(e->addr, OUR);
     assert_int_equal(e->mask, MASK24);
@@ -111,7 +86,7 @@ static void dhcp_wire_then_ping(uint32_t version, const char *pcap)
 
     struct ns_ping_params p = {PEER, 0x77, 3, 56, 1000, 2000};
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 50);
+    nt_run_until(t, NS_EV_PING_DONE, 50);
     struct ns_ping_result r;
     ns_ping_get(&t->ns, &r);
     assert_int_equal(r.sent, 3);
@@ -149,7 +124,7 @@ static void test_ping_waits_behind_arp(void **state)
 {
     (void)state;
     struct nt *t = wire_rig(1, NULL);
-    (void)run_until(t, NS_EV_DHCP_BOUND, 20);
+    (void)nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     fake_vnet_attach(&t->h.fake, NULL);
     struct ns_ping_params p = {PEER, 0x78, 3, 56, 10, 1000};
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
@@ -160,7 +135,7 @@ static void test_ping_waits_behind_arp(void **state)
         assert_int_equal(nt_poll(t), NS_OK);
     }
     fake_vnet_attach(&t->h.fake, &t->be);
-    run_until(t, NS_EV_PING_DONE, 200);
+    nt_run_until(t, NS_EV_PING_DONE, 200);
     struct ns_ping_result r;
     ns_ping_get(&t->ns, &r);
     assert_int_equal(r.sent, 3);
@@ -178,7 +153,7 @@ static void test_ping_not_behind_another_arp(void **state)
 {
     (void)state;
     struct nt *t = wire_rig(1, NULL);
-    (void)run_until(t, NS_EV_DHCP_BOUND, 20);
+    (void)nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     fake_vnet_attach(&t->h.fake, NULL);
     struct ns_ping_params away = {NP_IPV4(10, 0, 2, 99), 0x79, 1, 56, 10, 1000};
     assert_int_equal(ns_ping_start(&t->ns, &away), NS_OK);
@@ -188,7 +163,7 @@ static void test_ping_not_behind_another_arp(void **state)
     uint64_t t0 = t->now;
     struct ns_ping_params lo = {NS_LOOPBACK_ADDR, 0x7a, 3, 56, 10, 1000};
     assert_int_equal(ns_ping_start(&t->ns, &lo), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 200);
+    nt_run_until(t, NS_EV_PING_DONE, 200);
     struct ns_ping_result r;
     ns_ping_get(&t->ns, &r);
     assert_int_equal(r.sent, 3);
@@ -272,20 +247,20 @@ static void test_dhcp_wire_restricted(void **state)
     srv.dns = 0;
     srv.always_broadcast = true;
     struct nt *t = wire_rig(1, &srv);
-    unsigned k = run_until(t, NS_EV_DHCP_BOUND, 20);
+    unsigned k = nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     assert_int_equal(t->ev[k].addr, OUR);
     assert_int_equal(t->ev[k].have, NS_HAVE_MASK);
     assert_int_equal(t->ev[k].gw, 0);
     assert_int_equal(t->ev[k].dns, 0);
     struct ns_ping_params p = {PEER, 1, 1, 56, 0, 5000};
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 20);
+    nt_run_until(t, NS_EV_PING_DONE, 20);
     struct ns_ping_result r;
     ns_ping_get(&t->ns, &r);
     assert_int_equal(r.received, 1);
     p.dst = NP_IPV4(8, 8, 8, 8);
     assert_int_equal(ns_ping_start(&t->ns, &p), NS_OK);
-    run_until(t, NS_EV_PING_DONE, 20);
+    nt_run_until(t, NS_EV_PING_DONE, 20);
     ns_ping_get(&t->ns, &r);
     assert_int_equal(r.errors, 1);
     assert_int_equal(r.received, 0);
@@ -349,7 +324,7 @@ static void test_renewed_changes_nothing(void **state)
     uint64_t expire = ns_dhcp_lease(&t->ns)->expire_ms;
     const uint32_t marker_gw = NP_IPV4(10, 0, 2, 99);
     assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, MASK24, marker_gw), NS_OK);
-    unsigned k = run_until(t, NS_EV_DHCP_RENEWED, 10);
+    unsigned k = nt_run_until(t, NS_EV_DHCP_RENEWED, 10);
     assert_int_equal(t->now, 43200u * 1000u); /* T1 = lease / 2 */
     assert_int_equal(t->ev[k].addr, OUR);
     struct ns_if_info i;
@@ -365,9 +340,9 @@ static void test_renew_on_wire_then_lost(void **state)
 {
     (void)state;
     struct nt *t = wire_rig(1, NULL);
-    run_until(t, NS_EV_DHCP_BOUND, 20);
+    nt_run_until(t, NS_EV_DHCP_BOUND, 20);
     uint32_t arp_before = nt_cnt(t).arp_req_out;
-    run_until(t, NS_EV_DHCP_RENEWED, 20);
+    nt_run_until(t, NS_EV_DHCP_RENEWED, 20);
     /* The renewal is unicast to the server: at most one request to
      * resolve it (the entry expired long ago), no announcement. */
     assert_int_equal(nt_cnt(t).arp_req_out, arp_before + 1);
@@ -376,7 +351,7 @@ static void test_renew_on_wire_then_lost(void **state)
     assert_int_equal(i.addr, OUR);
     /* The server goes away: the lease runs out. */
     t->peer.answer_dhcp = false;
-    unsigned k = run_until(t, NS_EV_DHCP_LOST, 200);
+    unsigned k = nt_run_until(t, NS_EV_DHCP_LOST, 200);
     assert_int_equal(t->ev[k].addr, 0);
     assert_int_equal(ns_if_get(&t->ns, NS_IF_VIRT0, &i), NS_OK);
     assert_int_equal(i.addr, 0);

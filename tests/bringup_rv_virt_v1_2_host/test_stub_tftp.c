@@ -324,14 +324,7 @@ static struct e2e *e2e_new(uint32_t version)
 {
     struct e2e *e = calloc(1, sizeof(*e));
     assert_non_null(e);
-    struct nt *t = e->t = nt_new(false);
-    assert_int_equal(vnet_harness_open(&t->h, version, NULL), 0);
-    assert_int_equal(vnet_harness_up(&t->h), VNET_OK);
-    t->have_dev = true;
-    assert_int_equal(stub_net_init(&t->peer, NULL), 0);
-    t->be = stub_net_backend(&t->peer);
-    fake_vnet_attach(&t->h.fake, &t->be);
-    t->cfg.virt0 = &t->h.dev;
+    struct nt *t = e->t = nt_wire(version, NULL, NULL);
     assert_int_equal(nt_start(t), NS_OK);
     assert_int_equal(ns_if_set_addr(&t->ns, NS_IF_VIRT0, OUR, NP_IPV4(255, 255, 255, 0), PEER),
                      NS_OK);
